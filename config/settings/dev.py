@@ -1,0 +1,4 @@
+from .base import *  # noqa: F403
+from .env import envbool
+
+DEBUG = envbool("DEBUG", True)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from essor.api.main import api
+
+urlpatterns = [
+    path("", include("essor.core.urls")),
+    path("accounts/", include("essor.accounts.urls")),
+    path("", include("essor.territories.urls")),
+    path("", include("essor.dashboard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,37 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from essor.core.demo import DEMO_PASSWORD, demo_accounts_create, demo_organisations_create
+from essor.core.reference import reference_data_load
+
+
+class Command(BaseCommand):
+    help = "Migrate, load reference data and the demo programme, then serve (safe to run twice)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--noserve", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        result = reference_data_load()
+        self.stdout.write(
+            f"Reference data: {result.regions} regions, {result.departments} departments, "
+            f"programme {result.programme}"
+        )
+        created = demo_organisations_create()
+        accounts = demo_accounts_create()
+        self.stdout.write(f"Demo organisations created this run: {created}")
+        addrport = options["addrport"]
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"essor demo: http://{addrport}/"))
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in accounts:
+            scope = f" [{account.region_code}]" if account.region_code else ""
+            self.stdout.write(f"  {account.role.label:<32} {account.email}{scope}")
+        if not options["noserve"]:
+            call_command("runserver", addrport, use_reloader=False)

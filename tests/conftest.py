@@ -1,0 +1,89 @@
+"""The fixed cast of the test-suite: one user per role, in region A (own) or B (foreign).
+
+Region A is Auvergne-Rhône-Alpes (84), region B Bretagne (53).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from essor.accounts.enums import Role
+from essor.accounts.models import User
+from essor.core.reference import reference_data_load
+from essor.territories.enums import OrganisationKind
+from essor.territories.models import Organisation, Region
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+ACTORS = (
+    "anonymous",
+    "outsider",
+    "admin",
+    "steering",
+    "manager_a",
+    "expert",
+    "company",
+    "supplier",
+    "wg",
+)
+
+
+@dataclass
+class Cast:
+    region_a: Region
+    region_b: Region
+    platform_a: Organisation
+    platform_b: Organisation
+    expert_org: Organisation
+    national_org: Organisation
+    users: dict[str, User]
+
+
+@pytest.fixture
+def reference(db: None) -> None:
+    """Regions, departments and the programme (reloaded if a transactional test flushed them)."""
+    if not Region.objects.exists():
+        reference_data_load()
+
+
+@pytest.fixture
+def cast(reference: None) -> Cast:
+    region_a = Region.objects.get(code="84")
+    region_b = Region.objects.get(code="53")
+    platform_a = OrganisationFactory(platform=True, region=region_a, name="Plateforme A")
+    platform_b = OrganisationFactory(platform=True, region=region_b, name="Plateforme B")
+    expert_org = OrganisationFactory(
+        kind=OrganisationKind.TECHNOLOGY_PARTNER, region=region_a, name="Cabinet Expert A"
+    )
+    national_org = OrganisationFactory(national=True, name="Fédération nationale")
+    users = {
+        "outsider": UserFactory(email="outsider@example.fr"),
+        "admin": UserFactory(email="admin@example.fr", is_staff=True, is_superuser=True),
+        "steering": UserFactory(email="steering@example.fr"),
+        "manager_a": UserFactory(email="manager.a@example.fr"),
+        "manager_b": UserFactory(email="manager.b@example.fr"),
+        "expert": UserFactory(email="expert@example.fr"),
+        "company": UserFactory(email="company@example.fr"),
+        "supplier": UserFactory(email="supplier@example.fr"),
+        "wg": UserFactory(email="wg@example.fr"),
+    }
+    MembershipFactory(user=users["admin"], role=Role.NATIONAL_ADMIN)
+    MembershipFactory(user=users["steering"], role=Role.STEERING_VIEWER)
+    MembershipFactory(
+        user=users["manager_a"],
+        role=Role.REGIONAL_MANAGER,
+        region=region_a,
+        organisation=platform_a,
+    )
+    MembershipFactory(
+        user=users["manager_b"],
+        role=Role.REGIONAL_MANAGER,
+        region=region_b,
+        organisation=platform_b,
+    )
+    MembershipFactory(user=users["expert"], role=Role.EXPERT, organisation=expert_org)
+    MembershipFactory(user=users["company"], role=Role.COMPANY_USER, region=region_a)
+    MembershipFactory(user=users["supplier"], role=Role.SUPPLIER)
+    MembershipFactory(user=users["wg"], role=Role.WG_MEMBER)
+    return Cast(region_a, region_b, platform_a, platform_b, expert_org, national_org, users)
