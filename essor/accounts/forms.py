@@ -18,6 +18,9 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is inactive."),
     }
 
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
     def get_invalid_login_error(self) -> forms.ValidationError:
         from django.conf import settings
 

@@ -22,6 +22,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """Failures are counted per account, whatever the case of the address typed."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()
+
+
 def lockout(
     request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:

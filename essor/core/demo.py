@@ -139,6 +139,18 @@ def demo_organisations_create(seed: int = 2015) -> int:
                 phone=fake.phone_number(),
             )
             created += 1
+    expert_firm = "Cabinet Girard Conseil Industrie (démo)"
+    if not Organisation.objects.filter(name=expert_firm).exists():
+        organisation_create(
+            actor=None,
+            name=expert_firm,
+            kind=OrganisationKind.TECHNOLOGY_PARTNER,
+            region=Region.objects.get(code="84"),
+            city="Lyon",
+            email="contact@girard-conseil.example",
+            description="Cabinet de conseil en excellence opérationnelle et transformation numérique.",
+        )
+        created += 1
     return created
 
 
