@@ -6,6 +6,7 @@ Region A is Auvergne-Rhône-Alpes (84), region B Bretagne (53).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -87,3 +88,18 @@ def cast(reference: None) -> Cast:
     MembershipFactory(user=users["supplier"], role=Role.SUPPLIER)
     MembershipFactory(user=users["wg"], role=Role.WG_MEMBER)
     return Cast(region_a, region_b, platform_a, platform_b, expert_org, national_org, users)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.e2e.conftest import CHROMIUM, SKIP_REASON
+
+    if CHROMIUM.exists():
+        return f"end-to-end tests: run in {CHROMIUM}"
+    return f"end-to-end tests: SKIPPED. {SKIP_REASON}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.e2e.conftest import CHROMIUM, SKIP_REASON
+
+    if not CHROMIUM.exists():
+        terminalreporter.write_line(f"NOTE: {SKIP_REASON}", yellow=True, bold=True)

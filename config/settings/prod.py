@@ -2,7 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE, SECRET_KEY
-from .env import envbool, envint
+from .env import envbool, envint, envstr
 
 DEBUG = False
 # WhiteNoise serves the collected static files right after the security middleware.
@@ -22,3 +22,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": envstr("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 587),
+            "username": envstr("EMAIL_HOST_USER", ""),
+            "password": envstr("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", True),
+        },
+    }
+}
