@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("essor.accounts.urls")),
     path("", include("essor.territories.urls")),
     path("", include("essor.dashboard.urls")),
+    path("", include("essor.companies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,10 +12,11 @@ import pytest
 
 from essor.accounts.enums import Role
 from essor.accounts.models import User
+from essor.companies.models import Company
 from essor.core.reference import reference_data_load
 from essor.territories.enums import OrganisationKind
 from essor.territories.models import Organisation, Region
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_company
 
 ACTORS = (
     "anonymous",
@@ -39,6 +40,8 @@ class Cast:
     expert_org: Organisation
     national_org: Organisation
     users: dict[str, User]
+    company_a: Company
+    company_b: Company
 
 
 @pytest.fixture
@@ -84,10 +87,24 @@ def cast(reference: None) -> Cast:
         organisation=platform_b,
     )
     MembershipFactory(user=users["expert"], role=Role.EXPERT, organisation=expert_org)
-    MembershipFactory(user=users["company"], role=Role.COMPANY_USER, region=region_a)
+    company_a = make_company(n=1, department="69", name="Usinage Rhône A")
+    company_b = make_company(n=2, department="29", name="Conserverie Bretonne B", naf_code="10.20Z")
+    MembershipFactory(
+        user=users["company"], role=Role.COMPANY_USER, region=region_a, company=company_a
+    )
     MembershipFactory(user=users["supplier"], role=Role.SUPPLIER)
     MembershipFactory(user=users["wg"], role=Role.WG_MEMBER)
-    return Cast(region_a, region_b, platform_a, platform_b, expert_org, national_org, users)
+    return Cast(
+        region_a,
+        region_b,
+        platform_a,
+        platform_b,
+        expert_org,
+        national_org,
+        users,
+        company_a,
+        company_b,
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -43,3 +43,34 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "expert"
+
+
+def valid_siren(n: int) -> str:
+    from stdnum import luhn
+
+    body = f"{31_000_000 + n:08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def make_company(
+    *, n: int = 0, department: str = "69", naf_code: str = "25.62A", headcount: int | None = 40,
+    turnover_cents: int | None = 500_000_000, balance_cents: int | None = None, name: str | None = None,
+    group_name: str = "",
+):  # type: ignore[no-untyped-def]  # fmt: skip
+    """A company written through the service, as the platform would."""
+    from essor.companies.services import CompanyData, company_save
+
+    company, _created = company_save(
+        data=CompanyData(
+            siren=valid_siren(n),
+            name=name or f"Entreprise {n}",
+            naf_code=naf_code,
+            department_code=department,
+            headcount=headcount,
+            turnover_cents=turnover_cents,
+            balance_sheet_cents=balance_cents,
+            group_name=group_name,
+        ),
+        actor=None,
+    )
+    return company

@@ -24,6 +24,8 @@ from tests.conftest import ACTORS, Cast
 LOGIN = "login"
 AUTHENTICATED = frozenset(ACTORS) - {"anonymous"}
 NATIONAL = frozenset({"admin", "steering"})
+# Company-level data: national admins and the regional manager of region A (the cast's region).
+MANAGERS = frozenset({"admin", "manager_a"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def department_code(cast: Cast, target: str, actor: str) -> dict[str, Any]:
     return {"code": "69"}
 
 
-def organisation_pk(name: str) -> Callable[[Cast, str, str], dict[str, Any]]:
+def object_pk(name: str) -> Callable[[Cast, str, str], dict[str, Any]]:
     def kwargs(cast: Cast, target: str, actor: str) -> dict[str, Any]:
         return {name: getattr(cast, target).pk}
 
@@ -110,8 +112,24 @@ POLICY: dict[str, Rule] = {
     "territories:department_list": logged_in(),
     "territories:department_detail": logged_in(kwargs=department_code),
     "territories:organisation_list": logged_in(),
-    "territories:organisation_detail": Rule(ORGANISATION_TARGETS, kwargs=organisation_pk("pk")),
+    "territories:organisation_detail": Rule(ORGANISATION_TARGETS, kwargs=object_pk("pk")),
     "dashboard:programme": Rule({"-": NATIONAL}),
+    "companies:company_list": Rule({"-": MANAGERS}),
+    "companies:company_create": Rule({"-": MANAGERS}),
+    "companies:pipeline": Rule({"-": MANAGERS}),
+    "companies:company_detail": Rule(
+        {"company_a": MANAGERS | {"company"}, "company_b": frozenset({"admin"})},
+        kwargs=object_pk("pk"),
+    ),
+    "companies:company_edit": Rule(
+        {"company_a": MANAGERS, "company_b": frozenset({"admin"})}, kwargs=object_pk("pk")
+    ),
+    "companies:company_transition": Rule(
+        {"company_a": MANAGERS, "company_b": frozenset({"admin"})},
+        kwargs=object_pk("pk"),
+        method="post",
+        ok=302,
+    ),
     "set_language": Rule({"-": frozenset(ACTORS)}, method="post", ok=302, anonymous=302),
     # The API's own documentation is public; its operations are in API_POLICY below.
     "api:api-root": Rule({"-": frozenset()}, anonymous=404),  # ninja serves no root page
@@ -128,7 +146,7 @@ API_POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/departments"): logged_in(),
     ("GET", "/organisations"): logged_in(),
     ("GET", "/organisations/{organisation_id}"): Rule(
-        ORGANISATION_TARGETS, kwargs=organisation_pk("organisation_id")
+        ORGANISATION_TARGETS, kwargs=object_pk("organisation_id")
     ),
 }
 

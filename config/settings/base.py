@@ -25,9 +25,11 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "essor.core",
     "essor.territories",
     "essor.accounts",
+    "essor.companies",
     "essor.dashboard",
     "essor.api",
 ]
@@ -147,7 +149,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "essor <no-reply@essor.localhost>")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (imports, PDF batches, reminders) is stored in the database and run by
+# `manage.py db_worker` (started by `essor demo` beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Aggregates never show a count below this number of companies (design.md §2).
 ESSOR_SMALL_COUNT_THRESHOLD = 5

@@ -100,6 +100,15 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("company"),
+        help_text=_("For a company user: the company they act for."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -112,7 +121,8 @@ class Membership(models.Model):
                 "role",
                 Coalesce("region", Value(0)),
                 Coalesce("organisation", Value(0)),
-                name="unique_membership",
+                Coalesce("company", Value(0)),
+                name="unique_membership_scope",
             ),
         ]
 
@@ -123,6 +133,8 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.role in REGION_SCOPED_ROLES and self.region_id is None:
             raise ValidationError({"region": _("A regional manager must have a region.")})
+        if self.role == Role.COMPANY_USER and self.company_id is None:
+            raise ValidationError({"company": _("A company user must have a company.")})
 
 
 class ApiToken(models.Model):

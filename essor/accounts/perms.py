@@ -19,6 +19,7 @@ class Scope:
     roles: frozenset[str]
     region_ids: frozenset[int]
     organisation_ids: frozenset[int]
+    company_ids: frozenset[int] = frozenset()
 
     @property
     def is_national_admin(self) -> bool:
@@ -55,15 +56,20 @@ def scope_of(user: Any) -> Scope:
     roles: set[str] = set()
     regions: set[int] = set()
     organisations: set[int] = set()
-    for role, region_id, organisation_id in user.memberships.values_list(
-        "role", "region_id", "organisation_id"
+    companies: set[int] = set()
+    for role, region_id, organisation_id, company_id in user.memberships.values_list(
+        "role", "region_id", "organisation_id", "company_id"
     ):
         roles.add(role)
         if role == Role.REGIONAL_MANAGER and region_id is not None:
             regions.add(region_id)
         if organisation_id is not None:
             organisations.add(organisation_id)
-    scope = Scope(frozenset(roles), frozenset(regions), frozenset(organisations))
+        if role == Role.COMPANY_USER and company_id is not None:
+            companies.add(company_id)
+    scope = Scope(
+        frozenset(roles), frozenset(regions), frozenset(organisations), frozenset(companies)
+    )
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

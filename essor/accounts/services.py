@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from essor.companies.models import Company
 from essor.core.services import audit_record
 from essor.territories.models import Organisation, Region
 
@@ -41,14 +42,17 @@ def membership_grant(
     role: Role | str,
     region: Region | None = None,
     organisation: Organisation | None = None,
+    company: Company | None = None,
 ) -> Membership:
     """Give a user a role in a scope. Idempotent: granting it twice keeps one membership."""
     membership = Membership.objects.filter(
-        user=user, role=role, region=region, organisation=organisation
+        user=user, role=role, region=region, organisation=organisation, company=company
     ).first()
     if membership is not None:
         return membership
-    membership = Membership(user=user, role=role, region=region, organisation=organisation)
+    membership = Membership(
+        user=user, role=role, region=region, organisation=organisation, company=company
+    )
     membership.full_clean(validate_constraints=False)
     membership.save()
     if role == Role.NATIONAL_ADMIN and not user.is_staff:
@@ -64,6 +68,7 @@ def membership_grant(
             "role": str(role),
             "region": region.code if region else None,
             "organisation": organisation.pk if organisation else None,
+            "company": company.siren if company else None,
         },
         region_code=region.code if region else "",
     )

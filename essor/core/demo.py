@@ -13,6 +13,7 @@ from faker import Faker
 from essor.accounts.enums import Role
 from essor.accounts.models import User
 from essor.accounts.services import membership_grant, user_create
+from essor.companies.enums import JourneyState
 from essor.territories.enums import OrganisationKind
 from essor.territories.models import Organisation, Region
 from essor.territories.services import organisation_create
@@ -30,6 +31,7 @@ class DemoAccount:
     role: Role
     region_code: str | None = None
     organisation_kind: OrganisationKind | None = None
+    with_company: bool = False
 
 
 DEMO_ACCOUNTS = (
@@ -56,7 +58,9 @@ DEMO_ACCOUNTS = (
         "84",
         OrganisationKind.TECHNOLOGY_PARTNER,
     ),
-    DemoAccount(f"entreprise@{DEMO_DOMAIN}", "Nadia Benali", Role.COMPANY_USER, "84"),
+    DemoAccount(
+        f"entreprise@{DEMO_DOMAIN}", "Nadia Benali", Role.COMPANY_USER, "84", with_company=True
+    ),
     DemoAccount(f"fournisseur@{DEMO_DOMAIN}", "Thomas Roux", Role.SUPPLIER),
     DemoAccount(
         f"groupe@{DEMO_DOMAIN}",
@@ -171,8 +175,19 @@ def demo_accounts_create() -> list[DemoAccount]:
                 .order_by("pk")
                 .first()
             )
+        company = None
+        if account.with_company:
+            from essor.companies.models import Company
+
+            firms = Company.objects.filter(region=region).order_by("pk")
+            company = firms.filter(state=JourneyState.DIAGNOSTIC_SCHEDULED).first() or firms.first()
         membership_grant(
-            actor=None, user=user, role=account.role, region=region, organisation=organisation
+            actor=None,
+            user=user,
+            role=account.role,
+            region=region,
+            organisation=organisation,
+            company=company,
         )
         if account.role == Role.NATIONAL_ADMIN and not user.is_superuser:
             user.is_superuser = True

@@ -44,6 +44,32 @@ def actions_for(user: Any) -> list[Action]:
                     region.get_absolute_url(),
                 )
             )
+    if scope.is_national_admin or scope.is_regional_manager:
+        actions.append(
+            Action(
+                _("Companies"),
+                _("Find, add and follow the firms of your region(s) along their journey."),
+                reverse("companies:company_list"),
+            )
+        )
+        actions.append(
+            Action(
+                _("Pipeline"),
+                _("How many firms stand at each step, and which are stuck."),
+                reverse("companies:pipeline"),
+            )
+        )
+    if scope.company_ids:
+        from essor.companies.models import Company
+
+        for company in Company.objects.filter(pk__in=scope.company_ids).order_by("name"):
+            actions.append(
+                Action(
+                    company.name,
+                    _("Your company: its record and where it stands in the programme."),
+                    company.get_absolute_url(),
+                )
+            )
     if scope.sees_national or scope.is_regional_manager or scope.organisation_ids:
         actions.append(
             Action(

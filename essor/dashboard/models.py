@@ -13,6 +13,18 @@ class Programme(models.Model):
     name_en = models.CharField(_("English name"), max_length=200)
     launched_on = models.DateField(_("launched on"))
     source = models.CharField(_("source"), max_length=300, blank=True)
+    eligible_size_classes = models.JSONField(
+        _("eligible size classes"), default=list, blank=True, help_text=_("Empty: all.")
+    )
+    eligible_naf_sections = models.JSONField(
+        _("eligible NAF sections"), default=list, blank=True, help_text=_("Empty: all.")
+    )
+    eligible_naf_divisions = models.JSONField(
+        _("eligible NAF divisions"),
+        default=list,
+        blank=True,
+        help_text=_("Divisions eligible outside the eligible sections."),
+    )
 
     class Meta:
         verbose_name = _("programme")

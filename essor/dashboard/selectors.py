@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from essor.accounts.perms import can_view_programme
+from essor.companies.rules import EligibilityPolicy
 from essor.territories.enums import OrganisationKind
 from essor.territories.models import Organisation
 
@@ -47,3 +48,19 @@ def programme_progress(*, user: Any) -> tuple[Programme, list[ObjectiveRow]]:
         raise Http404
     rows = [ObjectiveRow(obj, _measure(obj.key)) for obj in programme.objectives.all()]
     return programme, rows
+
+
+def eligibility_policy() -> EligibilityPolicy:
+    """The programme's eligibility rules; engaged regions are those with an active platform."""
+    programme = Programme.objects.order_by("pk").first()
+    regions = Organisation.objects.filter(
+        kind=OrganisationKind.REGIONAL_PLATFORM, is_active=True
+    ).values_list("region__code", flat=True)
+    if programme is None:
+        return EligibilityPolicy(region_codes=frozenset(regions))
+    return EligibilityPolicy(
+        size_classes=frozenset(programme.eligible_size_classes),
+        naf_sections=frozenset(programme.eligible_naf_sections),
+        naf_divisions=frozenset(programme.eligible_naf_divisions),
+        region_codes=frozenset(r for r in regions if r),
+    )

@@ -29,6 +29,9 @@ def programme_load_default() -> Programme:
             "name_en": data["name_en"],
             "launched_on": data["launched_on"],
             "source": data.get("source", ""),
+            "eligible_size_classes": data["eligibility"]["size_classes"],
+            "eligible_naf_sections": data["eligibility"]["naf_sections"],
+            "eligible_naf_divisions": data["eligibility"]["naf_divisions"],
         },
     )
     for position, item in enumerate(data["objectives"]):

@@ -71,11 +71,13 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def demo_accounts(transactional_db: None) -> list[Any]:
     """Reference data and the demo accounts, in the live server's database."""
+    from essor.companies.demo import demo_companies_create
     from essor.core.demo import demo_accounts_create, demo_organisations_create
     from essor.core.reference import reference_data_load
 
     reference_data_load()
     demo_organisations_create()
+    demo_companies_create(region_firms={"84": 6, "53": 4})
     return demo_accounts_create()
 
 

@@ -1,9 +1,13 @@
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from essor.companies.demo import demo_companies_create
 from essor.core.demo import DEMO_PASSWORD, demo_accounts_create, demo_organisations_create
 from essor.core.reference import reference_data_load
 
@@ -24,8 +28,9 @@ class Command(BaseCommand):
             f"programme {result.programme}"
         )
         created = demo_organisations_create()
+        firms = demo_companies_create()
         accounts = demo_accounts_create()
-        self.stdout.write(f"Demo organisations created this run: {created}")
+        self.stdout.write(f"Demo organisations created this run: {created}; firms: {firms}")
         addrport = options["addrport"]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"essor demo: http://{addrport}/"))
@@ -34,4 +39,12 @@ class Command(BaseCommand):
             scope = f" [{account.region_code}]" if account.region_code else ""
             self.stdout.write(f"  {account.role.label:<32} {account.email}{scope}")
         if not options["noserve"]:
-            call_command("runserver", addrport, use_reloader=False)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "essor.cli", "manage", "db_worker"],
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
+            )
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)

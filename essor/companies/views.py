@@ -1,0 +1,207 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from essor.core.services import audit_trail
+
+from . import selectors
+from .enums import JourneyState
+from .forms import CompanyFilterForm, CompanyForm, TransitionForm
+from .journey import TRANSITIONS, TransitionError, available_transitions, journey_apply
+from .perms import can_list_companies, can_manage_company, can_see_contacts
+from .services import company_eligibility, company_save
+
+
+def _filters(request: HttpRequest) -> tuple[CompanyFilterForm, selectors.CompanyFilters]:
+    form = CompanyFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        return form, selectors.CompanyFilters(
+            state=data["state"],
+            size_class=data["size_class"],
+            naf_division=data["naf_division"].strip(),
+            department=data["department"].strip().upper(),
+            q=data["q"].strip(),
+            stuck=data["stuck"],
+            since=data["since"],
+        )
+    return form, selectors.CompanyFilters()
+
+
+@login_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    if not can_list_companies(request.user):
+        raise Http404
+    form, filters = _filters(request)
+    qs = selectors.company_filter(selectors.company_list(user=request.user), filters)
+    page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    stuck_ids = set(
+        selectors.company_list(user=request.user)
+        .filter(pk__in=[c.pk for c in page.object_list])
+        .filter(selectors.stuck_condition())
+        .values_list("pk", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "companies/company_list.html",
+        {"form": form, "page": page, "stuck_ids": stuck_ids, "query": query.urlencode()},
+    )
+
+
+@login_required
+def pipeline(request: HttpRequest) -> HttpResponse:
+    if not can_list_companies(request.user):
+        raise Http404
+    form, filters = _filters(request)
+    qs = selectors.company_filter(selectors.company_list(user=request.user), filters)
+    counts = selectors.state_counts(qs)
+    stuck = selectors.state_counts(qs.filter(selectors.stuck_condition()))
+    funnel_states = [s for s in JourneyState.values if s not in ("not_eligible", "withdrawn")]
+    reached = {}
+    running = 0
+    for state in reversed(funnel_states):
+        running += counts[state]
+        reached[state] = running  # firms that reached at least this step (and are not out)
+    top = max(reached.values(), default=0) or 1
+    columns = []
+    for state in JourneyState:
+        firms = list(qs.filter(state=state).order_by("state_changed_at")[:8])
+        columns.append(
+            {
+                "state": state,
+                "count": counts[state],
+                "stuck": stuck[state],
+                "reached": reached.get(state),
+                "percent": round(100 * reached[state] / top) if state in reached else None,
+                "firms": firms,
+            }
+        )
+    return render(
+        request,
+        "companies/pipeline.html",
+        {"form": form, "columns": columns, "total": sum(counts.values())},
+    )
+
+
+@login_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = selectors.company_get(user=request.user, pk=pk)
+    manage = can_manage_company(request.user, company)
+    return render(
+        request,
+        "companies/company_detail.html",
+        {
+            "company": company,
+            "can_manage": manage,
+            "eligibility": company_eligibility(company),
+            "transitions": available_transitions(company) if manage else [],
+            "timeline": audit_trail(company),
+            "establishments": company.establishments.select_related("department"),
+            "contacts": company.contacts.all() if can_see_contacts(request.user, company) else None,
+            "stuck": selectors.company_list(user=request.user)
+            .filter(pk=company.pk)
+            .filter(selectors.stuck_condition())
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def company_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    company = selectors.company_get(user=request.user, pk=pk)
+    if not can_manage_company(request.user, company):
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["transition"] not in TRANSITIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect(company)
+    name = form.cleaned_data["transition"]
+    try:
+        journey_apply(
+            company=company, transition=name, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(company)s is now “%(state)s”.")
+            % {"company": company.name, "state": company.get_state_display()},
+        )
+    return redirect(company)
+
+
+@login_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    if not can_list_companies(request.user):
+        raise Http404
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.company_data is not None:
+        data = form.company_data
+        from essor.territories.models import Department
+
+        region_id = Department.objects.get(code=data.department_code).region_id
+        if not can_manage_company_region(request.user, region_id):
+            form.add_error("department", _("This department is outside your region(s)."))
+        else:
+            existing = selectors.company_list(user=request.user).filter(siren=data.siren).first()
+            from .models import Company
+
+            if existing is None and Company.objects.filter(siren=data.siren).exists():
+                form.add_error("siren", _("This SIREN is already followed by another region."))
+            else:
+                company, created = company_save(data=data, actor=request.user, company=existing)
+                messages.success(
+                    request, _("Company created.") if created else _("Company updated.")
+                )
+                return redirect(company)
+    return render(request, "companies/company_form.html", {"form": form, "company": None})
+
+
+@login_required
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = selectors.company_get(user=request.user, pk=pk)
+    if not can_manage_company(request.user, company):
+        raise Http404
+    initial = {
+        "siren": company.siren,
+        "name": company.name,
+        "naf_code": company.naf_code,
+        "department": company.department.code,
+        "headcount": company.headcount if company.headcount is not None else "",
+        "turnover": f"{company.turnover_cents / 100:.2f}"
+        if company.turnover_cents is not None
+        else "",
+        "balance_sheet": f"{company.balance_sheet_cents / 100:.2f}"
+        if company.balance_sheet_cents is not None
+        else "",
+        "group_name": company.group_name,
+    }
+    form = CompanyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and form.company_data is not None:
+        data = form.company_data
+        from essor.territories.models import Department
+
+        region_id = Department.objects.get(code=data.department_code).region_id
+        if data.siren != company.siren:
+            form.add_error("siren", _("The SIREN of a company cannot change."))
+        elif not can_manage_company_region(request.user, region_id):
+            form.add_error("department", _("This department is outside your region(s)."))
+        else:
+            company_save(data=data, actor=request.user, company=company)
+            messages.success(request, _("Company updated."))
+            return redirect(company)
+    return render(request, "companies/company_form.html", {"form": form, "company": company})
+
+
+def can_manage_company_region(user: object, region_id: int) -> bool:
+    from essor.accounts.perms import can_manage_region
+
+    return can_manage_region(user, region_id)
