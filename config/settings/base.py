@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -142,7 +143,7 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
     }

@@ -1,0 +1,1 @@
+"""The référentiel core: file format, validation, parsed model and scoring (no Django)."""
