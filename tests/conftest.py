@@ -120,3 +120,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
     if not CHROMIUM.exists():
         terminalreporter.write_line(f"NOTE: {SKIP_REASON}", yellow=True, bold=True)
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages in English, for tests that assert on the wording of an error."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
