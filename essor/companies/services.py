@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from essor.core import naf
 from essor.core.services import audit_record
 from essor.territories.models import Department
 
@@ -85,6 +86,35 @@ def company_data_clean(raw: dict[str, Any]) -> tuple[CompanyData | None, dict[st
     )
 
 
+def company_fields(data: CompanyData, department: Department) -> dict[str, Any]:
+    """The stored fields of a company with this data: the typed ones and those derived from
+    them (region from the department, NAF division and section, size class of décret
+    2008-1354). The one place they are computed, for the form, the API and imports.
+
+    `department` must come with its region loaded (`select_related("region")`).
+    """
+
+    klass = size_class(
+        headcount=data.headcount,
+        turnover_cents=data.turnover_cents,
+        balance_sheet_cents=data.balance_sheet_cents,
+    )
+    return {
+        "siren": data.siren,
+        "name": data.name,
+        "naf_code": data.naf_code,
+        "naf_division": data.naf_code[:2],
+        "naf_section": naf.lookup(data.naf_code).section_code,
+        "department": department,
+        "region": department.region,
+        "headcount": data.headcount,
+        "turnover_cents": data.turnover_cents,
+        "balance_sheet_cents": data.balance_sheet_cents,
+        "group_name": data.group_name,
+        "size_class": klass.value if klass else "",
+    }
+
+
 def _apply(
     company: Company, data: CompanyData, departments: dict[str, Department] | None = None
 ) -> None:
@@ -93,28 +123,12 @@ def _apply(
         if departments is not None
         else Department.objects.select_related("region").get(code=data.department_code)
     )
-    company.siren = data.siren
-    company.name = data.name
-    company.naf_code = data.naf_code
-    company.naf_division = data.naf_code[:2]
-    from essor.core import naf
-
-    company.naf_section = naf.lookup(data.naf_code).section_code
-    company.department = department
-    company.region = department.region
-    company.headcount = data.headcount
-    company.turnover_cents = data.turnover_cents
-    company.balance_sheet_cents = data.balance_sheet_cents
-    company.group_name = data.group_name
-    klass = size_class(
-        headcount=data.headcount,
-        turnover_cents=data.turnover_cents,
-        balance_sheet_cents=data.balance_sheet_cents,
-    )
-    company.size_class = klass.value if klass else ""
+    for name, value in company_fields(data, department).items():
+        setattr(company, name, value)
 
 
-def _snapshot(company: Company) -> dict[str, Any]:
+def company_snapshot(company: Company) -> dict[str, Any]:
+    """The fields an audit event records before and after a change of the record."""
     return {
         "siren": company.siren,
         "name": company.name,
@@ -138,10 +152,10 @@ def company_save(
     created = company is None
     if company is None:
         company = Company()
-    before = None if created else _snapshot(company)
+    before = None if created else company_snapshot(company)
     _apply(company, data)
     company.save()
-    after = _snapshot(company)
+    after = company_snapshot(company)
     if created or before != after:
         audit_record(
             actor=actor,

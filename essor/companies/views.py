@@ -6,12 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essor.accounts.perms import can_manage_region
 from essor.core.services import audit_trail
+from essor.territories.models import Department
 
 from . import selectors
 from .enums import JourneyState
 from .forms import CompanyFilterForm, CompanyForm, TransitionForm
 from .journey import TRANSITIONS, TransitionError, available_transitions, journey_apply
+from .models import Company
 from .perms import can_list_companies, can_manage_company, can_see_contacts
 from .services import company_eligibility, company_save
 
@@ -145,15 +148,11 @@ def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and form.company_data is not None:
         data = form.company_data
-        from essor.territories.models import Department
-
         region_id = Department.objects.get(code=data.department_code).region_id
-        if not can_manage_company_region(request.user, region_id):
+        if not can_manage_region(request.user, region_id):
             form.add_error("department", _("This department is outside your region(s)."))
         else:
             existing = selectors.company_list(user=request.user).filter(siren=data.siren).first()
-            from .models import Company
-
             if existing is None and Company.objects.filter(siren=data.siren).exists():
                 form.add_error("siren", _("This SIREN is already followed by another region."))
             else:
@@ -187,21 +186,13 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and form.company_data is not None:
         data = form.company_data
-        from essor.territories.models import Department
-
         region_id = Department.objects.get(code=data.department_code).region_id
         if data.siren != company.siren:
             form.add_error("siren", _("The SIREN of a company cannot change."))
-        elif not can_manage_company_region(request.user, region_id):
+        elif not can_manage_region(request.user, region_id):
             form.add_error("department", _("This department is outside your region(s)."))
         else:
             company_save(data=data, actor=request.user, company=company)
             messages.success(request, _("Company updated."))
             return redirect(company)
     return render(request, "companies/company_form.html", {"form": form, "company": company})
-
-
-def can_manage_company_region(user: object, region_id: int) -> bool:
-    from essor.accounts.perms import can_manage_region
-
-    return can_manage_region(user, region_id)
