@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from essor.api.main import api
 
@@ -11,5 +12,6 @@ urlpatterns = [
     path("", include("essor.companies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
     path("admin/", admin.site.urls),
 ]

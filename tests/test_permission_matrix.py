@@ -135,6 +135,7 @@ POLICY: dict[str, Rule] = {
     "api:api-root": Rule({"-": frozenset()}, anonymous=404),  # ninja serves no root page
     "api:openapi-json": everyone(),
     "api:openapi-view": everyone(),
+    "api_docs": everyone(ok=302),
 }
 
 API_POLICY: dict[tuple[str, str], Rule] = {

@@ -1,14 +1,25 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Membership, User
+from .services import membership_grant, membership_revoke
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown read-only on the user: memberships are granted on their own page (audited)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["region", "organisation"]
+    fields = ["role", "region", "organisation", "company"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -34,10 +45,33 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "region", "organisation"]
+    """Memberships are granted and revoked through the services, so every change is audited."""
+
+    list_display = ["user", "role", "region", "organisation", "company"]
     list_filter = ["role", "region"]
     search_fields = ["user__email", "user__full_name"]
-    autocomplete_fields = ["user", "region", "organisation"]
+    autocomplete_fields = ["user", "region", "organisation", "company"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # revoke and grant instead: a changed scope is a new membership
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        granted = membership_grant(
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            region=obj.region,
+            organisation=obj.organisation,
+            company=obj.company,
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_revoke(actor=request.user, membership=obj, reason="back office")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for membership in queryset:
+            membership_revoke(actor=request.user, membership=membership, reason="back office")
 
 
 @admin.register(ApiToken)
