@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Membership, User
@@ -14,8 +14,8 @@ class MembershipInline(admin.TabularInline):
 
     model = Membership
     extra = 0
-    fields = ["role", "region", "organisation", "company"]
-    readonly_fields = fields
+    fields = ("role", "region", "organisation", "company")
+    readonly_fields = ("role", "region", "organisation", "company")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
