@@ -122,4 +122,6 @@ def demo_companies_create(seed: int = 2015, region_firms: dict[str, int] | None 
             AuditEvent.objects.filter(
                 object_type="companies.company", object_id=str(company.pk), verb="company.create"
             ).update(created_at=start)
+            if not path:
+                Company.objects.filter(pk=company.pk).update(state_changed_at=start)
     return created
