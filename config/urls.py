@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("essor.territories.urls")),
     path("", include("essor.dashboard.urls")),
     path("", include("essor.companies.urls")),
+    path("", include("essor.followup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),

@@ -81,6 +81,24 @@ def token_pk(cast: Cast, target: str, actor: str) -> dict[str, Any]:
     return {"pk": token.pk}
 
 
+def survey_pk(cast: Cast, target: str, actor: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from essor.followup.enums import SurveyStatus
+    from essor.followup.models import ImpactSurvey
+
+    company = getattr(cast, target)
+    survey, _ = ImpactSurvey.objects.get_or_create(
+        company=company,
+        defaults={
+            "due_on": timezone.localdate(),
+            "region_code": company.region.code,
+            "status": SurveyStatus.SENT,
+        },
+    )
+    return {"pk": survey.pk}
+
+
 def reset_link(cast: Cast, target: str, actor: str) -> dict[str, Any]:
     return {"uidb64": "MQ", "token": "bad-token"}
 
@@ -114,6 +132,10 @@ POLICY: dict[str, Rule] = {
     "territories:organisation_list": logged_in(),
     "territories:organisation_detail": Rule(ORGANISATION_TARGETS, kwargs=object_pk("pk")),
     "dashboard:programme": Rule({"-": NATIONAL}),
+    "followup:impact": Rule({"-": NATIONAL | {"manager_a"}}),
+    "followup:survey": Rule(
+        {"company_a": frozenset({"company"}), "company_b": frozenset()}, kwargs=survey_pk
+    ),
     "companies:company_list": Rule({"-": MANAGERS}),
     "companies:company_create": Rule({"-": MANAGERS}),
     "companies:pipeline": Rule({"-": MANAGERS}),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "essor.territories",
     "essor.accounts",
     "essor.companies",
+    "essor.followup",
     "essor.dashboard",
     "essor.api",
 ]
@@ -158,6 +159,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Aggregates never show a count below this number of companies (design.md §2).
 ESSOR_SMALL_COUNT_THRESHOLD = 5
+# Absolute address of the platform, for links in e-mails.
+ESSOR_SITE_URL = envstr("ESSOR_SITE_URL", "http://127.0.0.1:8000")
 # API tokens expire after this many days.
 ESSOR_API_TOKEN_DAYS = envint("ESSOR_API_TOKEN_DAYS", 90)
 

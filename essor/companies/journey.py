@@ -111,6 +111,8 @@ TRANSITIONS: dict[str, Transition] = {
 
 Guard = Callable[[Company], str | None]
 _GUARDS: dict[str, list[Guard]] = {}
+Effect = Callable[[Company, Any], None]
+_EFFECTS: dict[str, list[Effect]] = {}
 
 
 def register_guard(transition: str, guard: Guard) -> None:
@@ -122,6 +124,15 @@ def register_guard(transition: str, guard: Guard) -> None:
         raise KeyError(f"unknown transition {transition!r}")
     if guard not in _GUARDS.setdefault(transition, []):
         _GUARDS[transition].append(guard)
+
+
+def register_effect(transition: str, effect: Effect) -> None:
+    """Run `effect(company, actor)` after a transition, in the same database transaction
+    (e.g. the follow-up schedules the T1 diagnostic and the impact survey)."""
+    if transition not in TRANSITIONS:
+        raise KeyError(f"unknown transition {transition!r}")
+    if effect not in _EFFECTS.setdefault(transition, []):
+        _EFFECTS[transition].append(effect)
 
 
 def _eligibility_guard(company: Company) -> str | None:
@@ -199,5 +210,7 @@ def journey_apply(
         reason=reason,
         region_code=locked.region.code,
     )
+    for effect in _EFFECTS.get(spec.name, []):
+        effect(locked, actor)
     company.state, company.state_changed_at = locked.state, locked.state_changed_at
     return locked

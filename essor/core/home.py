@@ -59,6 +59,14 @@ def actions_for(user: Any) -> list[Action]:
                 reverse("companies:pipeline"),
             )
         )
+    if scope.sees_national or scope.is_regional_manager:
+        actions.append(
+            Action(
+                _("Declared impact"),
+                _("Jobs, sales, investment and savings declared 12 months after support."),
+                reverse("followup:impact"),
+            )
+        )
     if scope.company_ids:
         from essor.companies.models import Company
 

@@ -84,7 +84,14 @@ def test_withdrawal_needs_a_reason(cast: Cast) -> None:
     assert available_transitions(cast.company_a) == []  # closed states offer nothing
 
 
-def test_registered_guards_block_with_their_reason(cast: Cast) -> None:
+def test_registered_guards_block_with_their_reason(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essor.companies import journey
+
+    # a private copy of the registry, so that this guard does not outlive the test
+    monkeypatch.setattr(journey, "_GUARDS", {k: list(v) for k, v in journey._GUARDS.items()})
+
     def no_support_without_money(company: Company) -> str | None:
         return "pas de financement" if company.siren == cast.company_a.siren else None
 

@@ -19,3 +19,9 @@ def thousands(value: int | None) -> str:
     if value is None:
         return "—"
     return format_thousands(value, get_language() or "fr")
+
+
+@register.filter
+def get_item(mapping: dict[str, int] | None, key: str) -> int | None:
+    """mapping[key] in a template (None when absent)."""
+    return (mapping or {}).get(key)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from essor.companies.demo import demo_companies_create
 from essor.core.demo import DEMO_PASSWORD, demo_accounts_create, demo_organisations_create
 from essor.core.reference import reference_data_load
+from essor.followup.demo import demo_followups_update
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         )
         created = demo_organisations_create()
         firms = demo_companies_create()
+        demo_followups_update()
         accounts = demo_accounts_create()
         self.stdout.write(f"Demo organisations created this run: {created}; firms: {firms}")
         addrport = options["addrport"]
