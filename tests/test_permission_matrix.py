@@ -81,6 +81,16 @@ def token_pk(cast: Cast, target: str, actor: str) -> dict[str, Any]:
     return {"pk": token.pk}
 
 
+def import_job_pk(cast: Cast, target: str, actor: str) -> dict[str, Any]:
+    """A checked import job uploaded by the manager of region A (own) or of region B."""
+    from essor.companies.models import ImportJob
+
+    owner = cast.users["manager_a" if target == "own" else "manager_b"]
+    job = ImportJob.objects.create(created_by=owner, original_name="matrix.csv")
+    job.regions.set([cast.region_a if target == "own" else cast.region_b])
+    return {"pk": job.pk}
+
+
 def survey_pk(cast: Cast, target: str, actor: str) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -132,6 +142,21 @@ POLICY: dict[str, Rule] = {
     "territories:organisation_list": logged_in(),
     "territories:organisation_detail": Rule(ORGANISATION_TARGETS, kwargs=object_pk("pk")),
     "dashboard:programme": Rule({"-": NATIONAL}),
+    "companies:company_import": Rule({"-": MANAGERS}),
+    "companies:import_job": Rule(
+        {"own": MANAGERS, "foreign": frozenset({"admin"})}, kwargs=import_job_pk
+    ),
+    "companies:import_job_status": Rule(
+        {"own": MANAGERS, "foreign": frozenset({"admin"})}, kwargs=import_job_pk
+    ),
+    "companies:import_job_run": Rule(
+        {"own": MANAGERS, "foreign": frozenset({"admin"})},
+        kwargs=import_job_pk,
+        method="post",
+        ok=302,
+    ),
+    "companies:company_export_csv": Rule({"-": MANAGERS}),
+    "companies:company_export_xlsx": Rule({"-": MANAGERS}),
     "followup:impact": Rule({"-": NATIONAL | {"manager_a"}}),
     "followup:survey": Rule(
         {"company_a": frozenset({"company"}), "company_b": frozenset()}, kwargs=survey_pk
@@ -281,7 +306,10 @@ def test_pages(cast: Cast, name: str) -> None:
             response = getattr(_client_for(cast, actor), rule.method)(url)
             _check(response, _expected(rule, actor, target), f"{name} [{target}] as {actor}")
             # Test settings render unknown template variables as !!INVALID[...]!!.
-            assert b"!!INVALID" not in response.content, f"{name} as {actor}: unknown variable"
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            assert b"!!INVALID" not in content, f"{name} as {actor}: unknown variable"
 
 
 @pytest.mark.django_db

@@ -1,3 +1,7 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -127,3 +131,87 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import job stands. The dry run happens at upload; the import itself is a task."""
+
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def _import_upload_to(job: "ImportJob", filename: str) -> str:
+    # A random name: the person's file name stays in `original_name`, never in a path.
+    return f"imports/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
+
+
+class ImportJob(models.Model):
+    """One uploaded company file: its dry-run report, then the import run as a background task.
+
+    The job keeps the scope of the person who uploaded it (every region for a national admin,
+    their regions for a regional manager): rows outside it are refused, and only people who
+    manage that whole scope see the job (design.md §2).
+    """
+
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    is_national = models.BooleanField(_("national scope"), default=False)
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="+", verbose_name=_("regions")
+    )
+    file = models.FileField(_("file"), upload_to=_import_upload_to, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(_("language of the report"), max_length=8, default="fr")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    partial = models.BooleanField(_("valid rows only"), default=False)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run by"),
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("companies created"), default=0)
+    updated_count = models.PositiveIntegerField(_("companies updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("companies unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    invalid_row_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    written = models.BooleanField(_("written"), default=False)
+    progress_done = models.PositiveIntegerField(_("rows written so far"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("company import")
+        verbose_name_plural = _("company imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:import_job", args=[self.pk])
+
+    @property
+    def valid_row_count(self) -> int:
+        return self.created_count + self.updated_count + self.unchanged_count
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, import_views, views
 
 app_name = "companies"
 
@@ -11,4 +11,14 @@ urlpatterns = [
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("companies/<int:pk>/transition/", views.company_transition, name="company_transition"),
+    path("companies/import/", import_views.company_import, name="company_import"),
+    path("companies/import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("companies/import/<int:pk>/run/", import_views.import_job_run, name="import_job_run"),
+    path(
+        "companies/import/<int:pk>/status/",
+        import_views.import_job_status,
+        name="import_job_status",
+    ),
+    path("companies/export.csv", export_views.company_export_csv, name="company_export_csv"),
+    path("companies/export.xlsx", export_views.company_export_xlsx, name="company_export_xlsx"),
 ]
