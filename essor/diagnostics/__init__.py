@@ -1,0 +1,1 @@
+"""Self-assessments and expert diagnostics: answers, scores, notes, targets and results."""

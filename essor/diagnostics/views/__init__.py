@@ -1,0 +1,1 @@
+"""Diagnostic pages, by journey: the firm's and expert's pages, and the public self-assessment."""
