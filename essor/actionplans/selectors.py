@@ -1,0 +1,158 @@
+"""Reads of action plans, always scoped by the acting user (see `perms.py` for the rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from essor.accounts.perms import scope_of
+from essor.companies.models import Company
+from essor.diagnostics.enums import DiagnosticKind, DiagnosticStatus
+from essor.diagnostics.models import Diagnostic
+from essor.diagnostics.perms import is_active_expert, mission_company_ids
+
+from .enums import ActionStatus, PlanStatus
+from .models import Action, ActionPlan
+
+
+def _visible(user: Any, company_field: str, diagnostic_expert_field: str | None) -> Q | None:
+    """The filter of what the user may see; None means everything (national admins)."""
+    scope = scope_of(user)
+    if scope.is_national_admin:
+        return None
+    visible = Q(**{f"{company_field}__in": list(scope.company_ids)})
+    if scope.is_regional_manager:
+        # Plans and companies both carry the firm's region.
+        visible |= Q(region_id__in=list(scope.region_ids))
+    if is_active_expert(user):  # a suspended expert sees no plan until reinstated
+        visible |= Q(**{f"{company_field}__in": list(mission_company_ids(user))})
+        if diagnostic_expert_field:
+            visible |= Q(**{diagnostic_expert_field: user.pk})
+    return visible
+
+
+def plan_list(*, user: Any) -> QuerySet[ActionPlan]:
+    """The plans the user may see one by one."""
+    qs = ActionPlan.objects.select_related("company", "region", "diagnostic")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    visible = _visible(user, "company_id", "diagnostic__expert_id")
+    return qs if visible is None else qs.filter(visible)
+
+
+def plan_get(*, user: Any, pk: int) -> ActionPlan:
+    """The plan, or 404 when it is outside the user's scope."""
+    return get_object_or_404(plan_list(user=user), pk=pk)
+
+
+def plan_company_list(*, user: Any) -> QuerySet[Company]:
+    """The firms whose plans the user may see (the same rule as `plan_list`)."""
+    qs = Company.objects.select_related("region")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    visible = _visible(user, "pk", "diagnostics__expert_id")
+    return qs if visible is None else qs.filter(visible).distinct()
+
+
+def plan_company_get(*, user: Any, pk: int) -> Company:
+    return get_object_or_404(plan_company_list(user=user), pk=pk)
+
+
+def company_plans(*, user: Any, company: Company) -> QuerySet[ActionPlan]:
+    return plan_list(user=user).filter(company=company).order_by("-created_at", "-pk")
+
+
+def plans_awaiting_validation(*, user: Any) -> QuerySet[ActionPlan]:
+    """Plans the firm has validated, waiting for the region (a manager's work list)."""
+    scope = scope_of(user)
+    qs = ActionPlan.objects.select_related("company", "region", "diagnostic").filter(
+        status=PlanStatus.COMPANY_VALIDATED
+    )
+    if scope.is_national_admin:
+        return qs
+    if not scope.is_regional_manager:
+        return qs.none()
+    return qs.filter(region_id__in=list(scope.region_ids))
+
+
+def plans_in_preparation(*, user: Any) -> QuerySet[ActionPlan]:
+    """Plans of the manager's regions still with the firm (submitted or returned)."""
+    scope = scope_of(user)
+    qs = ActionPlan.objects.select_related("company", "region").filter(
+        status__in=[PlanStatus.SUBMITTED, PlanStatus.RETURNED]
+    )
+    if scope.is_national_admin:
+        return qs
+    if not scope.is_regional_manager:
+        return qs.none()
+    return qs.filter(region_id__in=list(scope.region_ids))
+
+
+def plannable_diagnostics(company: Company) -> QuerySet[Diagnostic]:
+    """The firm's validated expert diagnostics that have no plan yet."""
+    return Diagnostic.objects.filter(
+        company=company,
+        kind=DiagnosticKind.EXPERT,
+        status=DiagnosticStatus.VALIDATED,
+        action_plans__isnull=True,
+    ).order_by("-validated_at", "-pk")
+
+
+def validated_plans(company: Company, *, user: Any = None) -> QuerySet[ActionPlan]:
+    """The firm's validated plans (what a funding request may finance). With `user`, only
+    those the user may open (a funding form never shows a plan its viewer cannot see); the
+    demo and the services, acting for the system, pass no user."""
+    qs = ActionPlan.objects.filter(company=company, status=PlanStatus.VALIDATED)
+    if user is not None:
+        qs = qs.filter(pk__in=plan_list(user=user).values("pk"))
+    return qs.select_related("company").order_by("-validated_at", "-pk")
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the plan page shows at the top: totals and counts (late is computed today)."""
+
+    actions: int
+    total_cost_cents: int
+    done: int
+    in_progress: int
+    planned: int
+    abandoned: int
+    late: int
+    progress: int
+    """Mean progress of the actions not abandoned, in whole percent."""
+
+
+def plan_summary(actions: list[Action], today: dt.date | None = None) -> PlanSummary:
+    today = today or timezone.localdate()
+    counted = [a for a in actions if a.status != ActionStatus.ABANDONED]
+    progress = round(sum(a.progress for a in counted) / len(counted)) if counted else 0
+    return PlanSummary(
+        actions=len(actions),
+        total_cost_cents=sum(a.estimated_cost_cents or 0 for a in actions),
+        done=sum(a.status == ActionStatus.DONE for a in actions),
+        in_progress=sum(a.status == ActionStatus.IN_PROGRESS for a in actions),
+        planned=sum(a.status == ActionStatus.PLANNED for a in actions),
+        abandoned=sum(a.status == ActionStatus.ABANDONED for a in actions),
+        late=sum(a.is_late_on(today) for a in actions),
+        progress=progress,
+    )
+
+
+def late_counts(plan_ids: list[int], today: dt.date | None = None) -> dict[int, int]:
+    """Late actions per plan, in one query (list pages)."""
+    from django.db.models import Count
+
+    rows = (
+        Action.objects.filter(plan_id__in=plan_ids)
+        .late(today)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["plan_id"]: row["n"] for row in rows}

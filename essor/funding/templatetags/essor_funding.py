@@ -1,0 +1,44 @@
+from django import template
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from essor.core.models import AuditEvent
+from essor.funding.enums import RequestStatus
+
+register = template.Library()
+
+VERB_LABELS: dict[str, str | Promise] = {
+    "funding.request.create": _("request created"),
+    "funding.request.update": _("request updated"),
+    "funding.request.note": _("instruction notes updated"),
+}
+
+
+def _status(value: object) -> str:
+    try:
+        return str(RequestStatus(str(value)).label)
+    except ValueError:
+        return str(value)
+
+
+@register.filter
+def describe_request_event(event: AuditEvent) -> str:
+    """A line of a request's timeline: the status change, or what happened to it."""
+    before = (event.before or {}).get("status")
+    after = (event.after or {}).get("status")
+    if before and after:
+        return f"{_status(before)} → {_status(after)}"
+    return str(VERB_LABELS.get(event.verb, event.verb))
+
+
+@register.filter
+def percent_of(part: int | None, whole: int | None) -> int:
+    """`part` as a whole percent of `whole`, bounded to [0, 100] (for progress bars)."""
+    if not whole or part is None or whole <= 0:
+        return 0
+    return max(0, min(100, round(100 * part / whole)))
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key)
