@@ -76,6 +76,7 @@ def _domain_command_modules() -> list[Any]:
         "essor.referentiel.commands",
         "essor.experts.commands",
         "essor.companies.commands",
+        "essor.funding.commands",
     ):
         try:
             modules.append(importlib.import_module(name))

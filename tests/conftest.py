@@ -42,6 +42,10 @@ class Cast:
     users: dict[str, User]
     company_a: Company
     company_b: Company
+    # The `expert` user's referenced profile (region A) and a support mission it
+    # accepted at company_a.
+    expert_profile: Any = None
+    mission: Any = None
 
 
 @pytest.fixture
@@ -94,6 +98,14 @@ def cast(reference: None) -> Cast:
     )
     MembershipFactory(user=users["supplier"], role=Role.SUPPLIER)
     MembershipFactory(user=users["wg"], role=Role.WG_MEMBER)
+    from tests.experts.factories import make_expert, make_mission
+
+    expert_profile = make_expert(user=users["expert"], name="Marc Expert", firm=expert_org)
+    mission = make_mission(expert_profile, company_a, kind="support")
+    # Accepted: the expert is assigned to company_a (a proposed mission would not give access).
+    from essor.experts.workflow import mission_apply
+
+    mission_apply(mission=mission, transition="accept", actor=None)
     return Cast(
         region_a,
         region_b,
@@ -104,6 +116,8 @@ def cast(reference: None) -> Cast:
         users,
         company_a,
         company_b,
+        expert_profile,
+        mission,
     )
 
 

@@ -31,7 +31,12 @@ INSTALLED_APPS = [
     "essor.territories",
     "essor.accounts",
     "essor.companies",
+    "essor.funding",
     "essor.followup",
+    "essor.referentiel",
+    "essor.diagnostics",
+    "essor.actionplans",
+    "essor.experts",
     "essor.dashboard",
     "essor.api",
 ]

@@ -6,7 +6,7 @@ through the same scoped selectors as the pages.
 
 from ninja import NinjaAPI
 
-from . import me, territories
+from . import actionplans, diagnostics, experts, funding, me, territories
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -20,3 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("", me.router)
 api.add_router("", territories.router)
+api.add_router("", funding.router)
+api.add_router("", experts.router)
+api.add_router("", diagnostics.router)
+api.add_router("", actionplans.router)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -50,6 +52,16 @@ STATE_WEIGHTS = {
 
 _SUFFIXES = ("Industrie", "Mécanique", "Plastiques", "Usinage", "Composites", "Fonderie",
              "Emballages", "Électronique", "Agroalimentaire", "Découpe", "Précision", "Textiles")  # fmt: skip
+
+
+def step_recorder(name: str) -> Callable[[Company], object] | None:
+    """The demo of the capability that owns a step produces its record (a validated
+    diagnostic for "record_diagnosis"), so that demo firms pass the later steps' guards."""
+    if name == "record_diagnosis" and apps.is_installed("essor.diagnostics"):
+        from essor.diagnostics.demo import demo_diagnosis_record
+
+        return demo_diagnosis_record
+    return None
 
 
 def demo_siren(rng: random.Random) -> str:
@@ -109,9 +121,17 @@ def demo_companies_create(seed: int = 2015, region_firms: dict[str, int] | None 
                 spec = TRANSITIONS[name_]
                 reason = "Entreprise démo" if spec.needs_reason else ""
                 try:
-                    journey_apply(
-                        company=company, transition=name_, actor=None, reason=reason, by_system=True
-                    )
+                    recorder = step_recorder(name_)
+                    if recorder is not None:
+                        recorder(company)  # the record the step needs, which takes the step
+                    else:
+                        journey_apply(
+                            company=company,
+                            transition=name_,
+                            actor=None,
+                            reason=reason,
+                            by_system=True,
+                        )
                 except Exception:
                     break
                 event = AuditEvent.objects.filter(

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from essor.accounts.enums import Role
 from essor.accounts.perms import scope_of
 
 from .enums import JourneyState
@@ -38,6 +39,11 @@ def company_list(*, user: Any) -> QuerySet[Company]:
     visible = Q(pk__in=scope.company_ids)
     if scope.is_regional_manager:
         visible |= Q(region_id__in=scope.region_ids)
+    if scope.has_role(Role.EXPERT):
+        from essor.experts.selectors import expert_company_ids
+
+        # Experts see the firms they are assigned to (a mission accepted or done), no others.
+        visible |= Q(pk__in=expert_company_ids(user))
     return qs.filter(visible)
 
 
@@ -56,6 +62,7 @@ class CompanyFilters:
     q: str = ""
     stuck: bool = False
     since: dt.date | None = None
+    expert: int | None = None
 
 
 def stuck_condition(now: dt.datetime | None = None) -> Q:
@@ -88,7 +95,22 @@ def company_filter(qs: QuerySet[Company], filters: CompanyFilters) -> QuerySet[C
         )
     if filters.stuck:
         qs = qs.filter(stuck_condition())
+    if filters.expert:
+        from essor.experts.selectors import expert_mission_company_ids
+
+        qs = qs.filter(pk__in=expert_mission_company_ids(filters.expert))
     return qs
+
+
+def pipeline_experts(*, user: Any) -> list[tuple[int, str]]:
+    """The experts (id, name) with a mission at one of the firms the user can see.
+
+    These are the choices of the pipeline's expert filter: a user never learns the name of an
+    expert who only works outside their scope.
+    """
+    from essor.experts.selectors import experts_of_companies
+
+    return experts_of_companies(company_list(user=user).values("pk"))
 
 
 def state_counts(qs: QuerySet[Company]) -> dict[str, int]:

@@ -11,6 +11,22 @@ urlpatterns = [
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("companies/<int:pk>/transition/", views.company_transition, name="company_transition"),
+    path(
+        "companies/<int:pk>/establishments/new/",
+        views.establishment_create,
+        name="establishment_create",
+    ),
+    path("companies/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path(
+        "companies/<int:pk>/contacts/<int:contact_pk>/erase/",
+        views.contact_erase_view,
+        name="contact_erase",
+    ),
+    path(
+        "companies/<int:pk>/contacts/<int:contact_pk>/export.json",
+        views.contact_export_view,
+        name="contact_export",
+    ),
     path("companies/import/", import_views.company_import, name="company_import"),
     path("companies/import/<int:pk>/", import_views.import_job, name="import_job"),
     path("companies/import/<int:pk>/run/", import_views.import_job_run, name="import_job_run"),

@@ -92,6 +92,11 @@ def clean_count(raw: Any) -> int | None:
     return int(value)
 
 
+EUROS_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?")
+MAX_CENTS = 10**15
+"""Ten thousand billion euros: above any real figure, well inside a 64-bit column."""
+
+
 def clean_euros(raw: Any) -> int | None:
     """An amount in euros (French or English decimal mark) returned in cents; empty: unknown."""
     text = str(raw if raw is not None else "")
@@ -107,12 +112,19 @@ def clean_euros(raw: Any) -> int | None:
         )
     else:
         text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(_("“%(value)s” is not an amount in euros.") % {"value": raw}) from None
-    if not value.is_finite():
-        raise FieldError(_("“%(value)s” is not an amount in euros.") % {"value": raw})
-    if value < 0:
+    if text.startswith("-") and EUROS_PATTERN.fullmatch(text[1:]):
         raise FieldError(_("%(value)s is negative.") % {"value": raw})
-    return int((value * 100).quantize(Decimal(1)))
+    if not EUROS_PATTERN.fullmatch(text):
+        # Digits and one decimal mark only: no exponent ("1e18"), no sign, no other text.
+        raise FieldError(_("“%(value)s” is not an amount in euros.") % {"value": raw})
+    cents = Decimal(text) * 100
+    if cents != cents.to_integral_value():
+        raise FieldError(
+            _("“%(value)s” has fractions of a cent: at most 2 decimals.") % {"value": raw}
+        )
+    if cents > MAX_CENTS:
+        raise FieldError(
+            _("“%(value)s” is beyond the largest amount accepted (%(max)s €).")
+            % {"value": raw, "max": f"{MAX_CENTS // 100:,}".replace(",", " ")}
+        )
+    return int(cents)

@@ -1,26 +1,41 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essor.accounts.perms import can_manage_region
-from essor.core.services import audit_trail
+from essor.core.services import audit_record, audit_trail
 from essor.territories.models import Department
 
 from . import selectors
 from .enums import JourneyState
-from .forms import CompanyFilterForm, CompanyForm, TransitionForm
+from .forms import (
+    CompanyFilterForm,
+    CompanyForm,
+    ContactEraseForm,
+    ContactForm,
+    EstablishmentForm,
+    TransitionForm,
+)
 from .journey import TRANSITIONS, TransitionError, available_transitions, journey_apply
 from .models import Company
 from .perms import can_list_companies, can_manage_company, can_see_contacts
-from .services import company_eligibility, company_save
+from .services import (
+    company_eligibility,
+    company_save,
+    contact_add,
+    contact_erase,
+    contact_export,
+    establishment_add,
+)
 
 
 def _filters(request: HttpRequest) -> tuple[CompanyFilterForm, selectors.CompanyFilters]:
-    form = CompanyFilterForm(request.GET or None)
+    experts = selectors.pipeline_experts(user=request.user)
+    form = CompanyFilterForm(request.GET or None, experts=experts)
     if form.is_valid():
         data = form.cleaned_data
         return form, selectors.CompanyFilters(
@@ -31,6 +46,7 @@ def _filters(request: HttpRequest) -> tuple[CompanyFilterForm, selectors.Company
             q=data["q"].strip(),
             stuck=data["stuck"],
             since=data["since"],
+            expert=data.get("expert"),
         )
     return form, selectors.CompanyFilters()
 
@@ -107,6 +123,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": audit_trail(company),
             "establishments": company.establishments.select_related("department"),
             "contacts": company.contacts.all() if can_see_contacts(request.user, company) else None,
+            "erase_form": ContactEraseForm() if manage else None,
             "stuck": selectors.company_list(user=request.user)
             .filter(pk=company.pk)
             .filter(selectors.stuck_condition())
@@ -196,3 +213,86 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Company updated."))
             return redirect(company)
     return render(request, "companies/company_form.html", {"form": form, "company": company})
+
+
+def _managed_company(request: HttpRequest, pk: int) -> Company:
+    """The company if the user may edit it; 404 otherwise (outside scope or read-only)."""
+    company = selectors.company_get(user=request.user, pk=pk)
+    if not can_manage_company(request.user, company):
+        raise Http404
+    return company
+
+
+@login_required
+def establishment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _managed_company(request, pk)
+    form = EstablishmentForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        establishment_add(
+            company=company,
+            siret=data["siret"],
+            actor=request.user,
+            name=data["name"].strip(),
+            address=data["address"].strip(),
+            department_code=data["department"] or None,
+            is_head_office=data["is_head_office"],
+        )
+        messages.success(request, _("Establishment %(siret)s added.") % {"siret": data["siret"]})
+        return redirect(company)
+    return render(
+        request,
+        "companies/establishment_form.html",
+        {"form": form, "company": company},
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _managed_company(request, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = contact_add(
+            company=company,
+            actor=request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            job_title=data["job_title"],
+            email=data["email"],
+            phone=data["phone"],
+            consent=data["consent"],
+        )
+        messages.success(request, _("Contact %(name)s added.") % {"name": contact})
+        return redirect(company)
+    return render(request, "companies/contact_form.html", {"form": form, "company": company})
+
+
+@login_required
+@require_POST
+def contact_erase_view(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    company = _managed_company(request, pk)
+    contact = get_object_or_404(company.contacts, pk=contact_pk, erased_at__isnull=True)
+    form = ContactEraseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the erasure."))
+        return redirect(company)
+    contact_erase(contact=contact, actor=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("The contact's personal data is erased."))
+    return redirect(company)
+
+
+@login_required
+def contact_export_view(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Everything held about one contact, as a JSON file (right of access, RGPD art. 15)."""
+    company = _managed_company(request, pk)
+    contact = get_object_or_404(company.contacts, pk=contact_pk)
+    audit_record(
+        actor=request.user,
+        verb="contact.export",
+        obj=contact,
+        region_code=company.region.code,
+    )
+    response = JsonResponse(contact_export(contact), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+    return response

@@ -180,7 +180,12 @@ def demo_accounts_create() -> list[DemoAccount]:
             from essor.companies.models import Company
 
             firms = Company.objects.filter(region=region).order_by("pk")
-            company = firms.filter(state=JourneyState.DIAGNOSTIC_SCHEDULED).first() or firms.first()
+            # The firm of an earlier run is kept: its journey has moved on since.
+            company = (
+                firms.filter(memberships__user=user, memberships__role=account.role).first()
+                or firms.filter(state=JourneyState.DIAGNOSTIC_SCHEDULED).first()
+                or firms.first()
+            )
         membership_grant(
             actor=None,
             user=user,

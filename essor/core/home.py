@@ -62,6 +62,24 @@ def actions_for(user: Any) -> list[Action]:
     if scope.sees_national or scope.is_regional_manager:
         actions.append(
             Action(
+                _("Financing"),
+                _(
+                    "Regional envelopes (allocated, committed, paid, available), requests, committee advice."
+                ),
+                reverse("funding:overview"),
+            )
+        )
+    if scope.company_ids or scope.has_role(Role.EXPERT):
+        actions.append(
+            Action(
+                _("Funding requests"),
+                _("File a request for a validated action plan; follow its decision and payments."),
+                reverse("funding:request_list"),
+            )
+        )
+    if scope.sees_national or scope.is_regional_manager:
+        actions.append(
+            Action(
                 _("Declared impact"),
                 _("Jobs, sales, investment and savings declared 12 months after support."),
                 reverse("followup:impact"),
@@ -78,6 +96,15 @@ def actions_for(user: Any) -> list[Action]:
                     company.get_absolute_url(),
                 )
             )
+    from essor.experts.home import expert_actions
+
+    actions += expert_actions(user)
+    from essor.diagnostics.home import diagnostic_actions
+
+    actions += diagnostic_actions(user)
+    from essor.actionplans.home import action_plan_actions
+
+    actions += action_plan_actions(user)
     if scope.sees_national or scope.is_regional_manager or scope.organisation_ids:
         actions.append(
             Action(

@@ -37,3 +37,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        """The actor as shown on a timeline: the platform itself is named in the reader's
+        language; a person by the name recorded."""
+        from .services import SYSTEM_ACTOR_LABEL
+
+        if self.actor_id is None and self.actor_label == SYSTEM_ACTOR_LABEL:
+            return str(_("the platform"))
+        # The name only: the e-mail address kept in the label is for the back office.
+        return self.actor_label.split(" <", 1)[0]

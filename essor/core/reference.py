@@ -13,9 +13,13 @@ class ReferenceLoadResult:
     regions: int
     departments: int
     programme: str
+    referentiels: tuple[str, ...] = ()
 
 
 def reference_data_load() -> ReferenceLoadResult:
+    from essor.referentiel.services import referentiel_load_shipped
+
     regions, departments = reference_territories_load()
     programme = programme_load_default()
-    return ReferenceLoadResult(regions, departments, programme.slug)
+    referentiels = tuple(str(version) for version, _created in referentiel_load_shipped())
+    return ReferenceLoadResult(regions, departments, programme.slug, referentiels)

@@ -99,8 +99,10 @@ def test_registered_guards_block_with_their_reason(
     company = cast.company_a
     for name in ("confirm_eligible", "schedule_diagnostic"):
         journey_apply(company=company, transition=name, actor=None)
-    for name in ("record_diagnosis", "validate_plan"):
-        journey_apply(company=company, transition=name, actor=None, by_system=True)
+    from tests.diagnostics.helpers import validated_diagnostic
+
+    validated_diagnostic(company)  # takes "record_diagnosis"; "validate_plan" needs it
+    journey_apply(company=company, transition="validate_plan", actor=None, by_system=True)
     with pytest.raises(TransitionError, match="pas de financement"):
         journey_apply(company=company, transition="start_support", actor=None)
     assert "start_support" not in {t.name for t in available_transitions(company)}

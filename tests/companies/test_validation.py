@@ -51,15 +51,33 @@ def test_naf_and_department() -> None:
         ("", None),
         (None, None),
         (1500, 150000),
+        (2500000.0, 250000000),
+        ("12,50", 1250),
+        ("0.010", 1),
+        ("10000000000000", 10**15),
     ],
 )
 def test_euros(raw: object, cents: int | None) -> None:
     assert v.clean_euros(raw) == cents
 
 
-@pytest.mark.parametrize("raw", ["-5", "abc", "12a", "NaN", "inf"])
-def test_bad_euros(raw: str) -> None:
-    with pytest.raises(v.FieldError):
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("-5", "negative"),
+        ("abc", "not an amount"),
+        ("12a", "not an amount"),
+        ("NaN", "not an amount"),
+        ("inf", "not an amount"),
+        ("1e18", "not an amount"),
+        ("+5", "not an amount"),
+        ("0,015", "fractions of a cent"),
+        ("10000000000000.01", "largest amount"),
+        ("99999999999999999999", "largest amount"),
+    ],
+)
+def test_bad_euros(raw: str, message: str, english: None) -> None:
+    with pytest.raises(v.FieldError, match=message):
         v.clean_euros(raw)
 
 

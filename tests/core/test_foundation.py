@@ -56,7 +56,9 @@ def test_demo_runs_twice_without_duplicates(capsys: pytest.CaptureFixture[str]) 
         Membership.objects.count(),
         Organisation.objects.count(),
     )
-    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    # The demo accounts, plus one account per demo consultant (essor.experts.demo).
+    consultants = User.objects.filter(email__startswith="consultant.").count()
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + consultants
     assert Organisation.objects.filter(kind=OrganisationKind.REGIONAL_PLATFORM).count() == 18
     out = capsys.readouterr().out
     for account in DEMO_ACCOUNTS:
@@ -160,3 +162,16 @@ def test_production_refuses_the_development_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_timelines_show_a_name_or_the_platform_never_an_address(reference: None) -> None:
+    from django.utils import translation
+
+    from essor.core.models import AuditEvent
+
+    person = AuditEvent(actor_label="Alice Admin <a@example.fr>", actor_id=1)
+    platform = AuditEvent(actor_label="system", actor_id=None)
+    with translation.override("fr"):
+        assert (person.actor_display, platform.actor_display) == ("Alice Admin", "la plateforme")
+    with translation.override("en"):
+        assert platform.actor_display == "the platform"

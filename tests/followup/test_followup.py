@@ -28,10 +28,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _to_support(company, actor=None):  # type: ignore[no-untyped-def]
+    from tests.diagnostics.helpers import validated_diagnostic
+
     for name in ("confirm_eligible", "schedule_diagnostic"):
         journey_apply(company=company, transition=name, actor=actor)
-    for name in ("record_diagnosis", "validate_plan"):
-        journey_apply(company=company, transition=name, actor=actor, by_system=True)
+    validated_diagnostic(company)  # takes "record_diagnosis"; "validate_plan" needs it
+    journey_apply(company=company, transition="validate_plan", actor=actor, by_system=True)
     journey_apply(company=company, transition="start_support", actor=actor)
 
 

@@ -14,6 +14,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "establishment.add": _("establishment added"),
     "contact.add": _("contact added"),
     "contact.erase": _("contact erased"),
+    "contact.export": _("contact data exported"),
 }
 
 

@@ -7,10 +7,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from essor.actionplans.demo import demo_action_plans_create
 from essor.companies.demo import demo_companies_create
 from essor.core.demo import DEMO_PASSWORD, demo_accounts_create, demo_organisations_create
 from essor.core.reference import reference_data_load
+from essor.diagnostics.demo import demo_diagnostics_create
+from essor.experts.demo import demo_experts_create
 from essor.followup.demo import demo_followups_update
+from essor.funding.demo import demo_funding_create
 
 
 class Command(BaseCommand):
@@ -32,7 +36,15 @@ class Command(BaseCommand):
         firms = demo_companies_create()
         demo_followups_update()
         accounts = demo_accounts_create()
-        self.stdout.write(f"Demo organisations created this run: {created}; firms: {firms}")
+        experts = demo_experts_create()  # after the accounts: the demo expert is one of them
+        diagnostics = demo_diagnostics_create()  # after the experts: their missions assign firms
+        plans = demo_action_plans_create()  # after the diagnostics: plans are built from them
+        funding = demo_funding_create()  # after the accounts: the regional managers decide
+        self.stdout.write(f"Demo funding requests created this run: {funding}")
+        self.stdout.write(
+            f"Demo organisations created this run: {created}; firms: {firms}; experts: {experts}; "
+            f"diagnostics: {diagnostics}; action plans: {plans}"
+        )
         addrport = options["addrport"]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"essor demo: http://{addrport}/"))
