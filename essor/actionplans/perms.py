@@ -1,9 +1,10 @@
 """Who may see and act on action plans (design.md §2).
 
 - see a plan: national admins; the regional managers of the firm's region; the firm's
-  users; the firm's expert — the expert of an accepted or done diagnostic mission at the
-  firm, or the expert who carried out the plan's diagnostic (the same rule as diagnostics,
-  `essor.diagnostics.perms.mission_company_ids`). Steering viewers never see one plan
+  users; the firm's expert — a referenced expert with an accepted or done mission at the
+  firm, diagnostic or support (the support expert helps carry the plan out, and may file a
+  funding request for it), or the expert who carried out the plan's diagnostic; a suspended
+  expert loses access until reinstated. Steering viewers never see one plan
   (aggregates only); everyone else gets a 404;
 - prepare it (create it from a validated diagnostic, add, change and remove actions,
   submit it) while it is a draft or returned: the firm's users, its expert, national admins;
@@ -23,7 +24,8 @@ from essor.accounts.perms import scope_of
 from essor.companies.models import Company
 from essor.companies.perms import can_manage_company
 from essor.diagnostics.models import Diagnostic
-from essor.diagnostics.perms import is_active_expert, mission_company_ids
+from essor.diagnostics.perms import is_active_expert
+from essor.funding.perms import assigned_company_ids as assigned_firms
 
 from .enums import PlanStatus
 from .models import ActionPlan
@@ -50,7 +52,7 @@ def is_firm_expert(user: Any, company: Company, diagnostic: Diagnostic | None = 
         return False
     if diagnostic is not None and diagnostic.expert_id == getattr(user, "pk", None):
         return True
-    return company.pk in mission_company_ids(user)
+    return assigned_firms(user).filter(company_id=company.pk).exists()
 
 
 def _builds(user: Any, company: Company, diagnostic: Diagnostic | None) -> bool:

@@ -14,23 +14,28 @@ from essor.accounts.perms import scope_of
 from essor.companies.models import Company
 from essor.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from essor.diagnostics.models import Diagnostic
-from essor.diagnostics.perms import is_active_expert, mission_company_ids
+from essor.diagnostics.perms import is_active_expert
+from essor.funding.perms import assigned_company_ids as assigned_firms
 
 from .enums import ActionStatus, PlanStatus
 from .models import Action, ActionPlan
 
 
-def _visible(user: Any, company_field: str, diagnostic_expert_field: str | None) -> Q | None:
-    """The filter of what the user may see; None means everything (national admins)."""
+def _visible(
+    user: Any, company_field: str, diagnostic_expert_field: str | None, region_field: str
+) -> Q | None:
+    """The filter of what the user may see; None means everything (national admins).
+
+    A manager's scope follows the firm's current region (`region_field`), so that a firm
+    moved to another region takes its plans with it."""
     scope = scope_of(user)
     if scope.is_national_admin:
         return None
     visible = Q(**{f"{company_field}__in": list(scope.company_ids)})
     if scope.is_regional_manager:
-        # Plans and companies both carry the firm's region.
-        visible |= Q(region_id__in=list(scope.region_ids))
+        visible |= Q(**{f"{region_field}__in": list(scope.region_ids)})
     if is_active_expert(user):  # a suspended expert sees no plan until reinstated
-        visible |= Q(**{f"{company_field}__in": list(mission_company_ids(user))})
+        visible |= Q(**{f"{company_field}__in": assigned_firms(user)})
         if diagnostic_expert_field:
             visible |= Q(**{diagnostic_expert_field: user.pk})
     return visible
@@ -41,7 +46,7 @@ def plan_list(*, user: Any) -> QuerySet[ActionPlan]:
     qs = ActionPlan.objects.select_related("company", "region", "diagnostic")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    visible = _visible(user, "company_id", "diagnostic__expert_id")
+    visible = _visible(user, "company_id", "diagnostic__expert_id", "company__region_id")
     return qs if visible is None else qs.filter(visible)
 
 
@@ -55,7 +60,7 @@ def plan_company_list(*, user: Any) -> QuerySet[Company]:
     qs = Company.objects.select_related("region")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    visible = _visible(user, "pk", "diagnostics__expert_id")
+    visible = _visible(user, "pk", "diagnostics__expert_id", "region_id")
     return qs if visible is None else qs.filter(visible).distinct()
 
 
@@ -77,7 +82,7 @@ def plans_awaiting_validation(*, user: Any) -> QuerySet[ActionPlan]:
         return qs
     if not scope.is_regional_manager:
         return qs.none()
-    return qs.filter(region_id__in=list(scope.region_ids))
+    return qs.filter(company__region_id__in=list(scope.region_ids))
 
 
 def plans_in_preparation(*, user: Any) -> QuerySet[ActionPlan]:
@@ -90,7 +95,7 @@ def plans_in_preparation(*, user: Any) -> QuerySet[ActionPlan]:
         return qs
     if not scope.is_regional_manager:
         return qs.none()
-    return qs.filter(region_id__in=list(scope.region_ids))
+    return qs.filter(company__region_id__in=list(scope.region_ids))
 
 
 def plannable_diagnostics(company: Company) -> QuerySet[Diagnostic]:

@@ -8,12 +8,10 @@ from typing import Any
 
 from essor.actionplans import services
 from essor.actionplans.models import ActionPlan
-from essor.diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from essor.diagnostics.models import Diagnostic
 from tests.conftest import Cast
-from tests.diagnostics.helpers import validated_diagnostic
 
-from .helpers import complete
+from .helpers import complete, diagnosed
 
 Kwargs = Callable[[Cast, str, str], dict[str, Any]]
 
@@ -21,10 +19,7 @@ Kwargs = Callable[[Cast, str, str], dict[str, Any]]
 def _diagnostic(cast: Cast, target: str) -> Diagnostic:
     own = target in ("own", "company_a")
     company = cast.company_a if own else cast.company_b
-    found = Diagnostic.objects.filter(
-        company=company, kind=DiagnosticKind.EXPERT, status=DiagnosticStatus.VALIDATED
-    ).first()
-    return found or validated_diagnostic(company, expert=cast.users["expert"] if own else None)
+    return diagnosed(company, expert=cast.users["expert"] if own else None)
 
 
 def fresh_plan(cast: Cast, target: str, status: str = "draft") -> ActionPlan:

@@ -155,3 +155,18 @@ def test_a_suspended_expert_loses_the_plans_until_reinstated(cast: Cast) -> None
     assert action is not None
     referencing_apply(expert=cast.expert_profile, transition="reinstate", actor=None)
     assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_a_firm_moved_to_another_region_takes_its_plans_along(cast: Cast) -> None:
+    from django.test import Client
+
+    from essor.companies.models import Company
+    from essor.territories.models import Department
+
+    plan = ready_plan(cast.company_a)
+    breton = Department.objects.get(code="29")
+    Company.objects.filter(pk=cast.company_a.pk).update(department=breton, region=breton.region)
+    for actor, status in (("manager_a", 404), ("manager_b", 200)):
+        client = Client()
+        client.force_login(cast.users[actor])
+        assert client.get(plan.get_absolute_url()).status_code == status, actor
