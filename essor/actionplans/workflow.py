@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from essor.core.services import audit_record
+from essor.core.workflow import status_record
 
 from .enums import PlanStatus as S
 from .models import ActionPlan
@@ -98,19 +98,16 @@ def plan_transition(
     problem = blocking_reason(locked, spec)
     if problem:
         raise WorkflowError(problem)
-    before = locked.status
-    locked.status = spec.target
     for field in fields:
         setattr(locked, field, getattr(plan, field))
-    locked.save(update_fields=["status", *fields, "updated_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=spec.target,
         verb=f"actionplan.{spec.name}",
-        obj=locked,
-        before={"status": before},
-        after={"status": spec.target},
+        actor=actor,
         reason=reason,
         region_code=locked.region.code,
+        fields=fields,
     )
     plan.status = locked.status
     return plan

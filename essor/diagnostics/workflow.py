@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from essor.core.services import audit_record
+from essor.core.workflow import status_record
 
 from .enums import DiagnosticKind as K
 from .enums import DiagnosticStatus as S
@@ -95,15 +95,11 @@ def diagnostic_transition(
     problem = blocking_reason(locked, spec)
     if problem:
         raise WorkflowError(problem)
-    before = locked.status
-    locked.status = spec.target
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=spec.target,
         verb=f"diagnostic.{spec.name}",
-        obj=locked,
-        before={"status": before},
-        after={"status": spec.target},
+        actor=actor,
         reason=reason,
         region_code=locked.region.code if locked.region_id and locked.region else "",
     )

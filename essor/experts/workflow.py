@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essor.accounts.enums import Role
 from essor.companies.enums import JourneyState
-from essor.core.services import audit_record
+from essor.core.workflow import status_record
 
 from .enums import ExpertStatus as E
 from .enums import MissionKind
@@ -150,18 +150,15 @@ def referencing_apply(
     problems = referencing_blocking_reasons(locked, spec)
     if problems:
         raise WorkflowError(" ".join(problems))
-    before = locked.status
-    locked.status = spec.target
     locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=spec.target,
         verb=f"expert.{spec.name}",
-        obj=locked,
-        before={"status": before},
-        after={"status": spec.target},
+        actor=actor,
         reason=reason,
         region_code=locked.region.code,
+        fields=["status_changed_at"],
     )
     _after_referencing(locked, spec, actor, reason)
     expert.status, expert.status_changed_at = locked.status, locked.status_changed_at
@@ -218,18 +215,15 @@ def mission_apply(
             str(_("Only a referenced expert can accept a mission; this profile is “%(status)s”."))
             % {"status": locked.expert.get_status_display()}
         )
-    before = locked.status
-    locked.status = spec.target
     locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_changed_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=spec.target,
         verb=f"mission.{spec.name}",
-        obj=locked,
-        before={"status": before},
-        after={"status": spec.target},
+        actor=actor,
         reason=reason,
         region_code=locked.region.code,
+        fields=["status_changed_at"],
     )
     if (
         spec.name == "accept"

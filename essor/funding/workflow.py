@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from essor.core.services import audit_record
+from essor.core.workflow import status_record
 
 from .enums import RequestStatus as R
 from .models import FundingRequest
@@ -61,16 +61,13 @@ def request_move(
             str(_("Not possible while the request is “%(status)s”."))
             % {"status": request.get_status_display()}
         )
-    before = request.status
-    request.status = spec.target
-    request.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        request,
+        target=spec.target,
         verb=f"funding.request.{spec.name}",
-        obj=request,
-        before={"status": before},
-        after={"status": spec.target},
+        actor=actor,
         reason=reason,
         region_code=request.region.code,
+        fields=["submitted_at"],
     )
     return request
