@@ -348,3 +348,18 @@ def test_a_draft_is_edited_lines_removed_and_added(cast: Cast) -> None:
     services.request_submit(request=request, actor=None)
     response = client.get(url, follow=True)
     assert "Only a draft can be changed." in response.content.decode()
+
+
+def test_the_company_page_shows_its_financing_to_those_who_may_see_it(cast: Cast) -> None:
+    fund(cast.region_a.pk, 100_000)
+    company = plan_validated(cast.company_a)
+    request = file_request(company, amount_euros=30_000)
+    grant(request)
+    url = company.get_absolute_url()
+    for actor in ("manager_a", "company", "admin"):
+        client = Client()
+        client.force_login(cast.users[actor])
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'id="funding"' in page and request.reference in page, actor
+        assert "30,000.00" in page or "30 000,00" in page  # the de minimis total
+        assert reverse("funding:company_aids", args=[company.pk]) in page

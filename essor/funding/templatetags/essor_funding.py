@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +44,27 @@ def percent_of(part: int | None, whole: int | None) -> int:
 @register.filter
 def get_item(mapping: dict[object, object], key: object) -> object:
     return mapping.get(key)
+
+
+@register.inclusion_tag("funding/_company_section.html", takes_context=True)
+def company_funding(context: dict[str, Any], company: Any) -> dict[str, Any]:
+    """The financing section of a company page: the requests the viewer may open, the de
+    minimis total of the undertaking, and the link to the firm's aid history."""
+    from essor.funding import selectors
+    from essor.funding.perms import can_file_request
+
+    user = context["request"].user
+    if not selectors.funding_company_list(user=user).filter(pk=company.pk).exists():
+        return {"visible": False}
+    summary = selectors.aid_summary(company)
+    requests = list(
+        selectors.request_list(user=user).filter(company=company).order_by("-created_at", "-pk")[:5]
+    )
+    return {
+        "visible": True,
+        "company": company,
+        "requests": requests,
+        "de_minimis_cents": summary.de_minimis_cents,
+        "room_cents": summary.room_cents,
+        "can_file": can_file_request(user, company),
+    }
