@@ -3,6 +3,7 @@ click decides once), the envelope and the committee pages are accessible."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -89,6 +90,20 @@ def test_a_firm_files_and_the_manager_decides_once(
     assert LedgerEntry.objects.filter(kind="commitment").count() == 1
     firm.refresh_from_db()
     assert firm.state == JourneyState.FINANCING_GRANTED
+
+    # A first payment against a milestone; the firm's aid history shows the de minimis total.
+    pay = page.locator("form[action$='/pay/']")
+    pay.locator("[name=basis]").select_option(index=0)
+    pay.locator("[name=reference]").fill("Jalon 1 : étude livrée")
+    pay.locator("[name=amount]").fill("15 000")
+    pay.locator("[name=paid_on]").fill(dt.date.today().isoformat())
+    with page.expect_navigation():
+        pay.get_by_role("button", name="Enregistrer le paiement").click()
+    assert "Jalon 1 : étude livrée" in page.locator("main").inner_text()
+    assert LedgerEntry.objects.filter(kind="payment").count() == 1
+    page.goto(f"{base}/funding/companies/{firm.pk}/")
+    assert "40\u00a0000,00\u00a0€" in page.locator("main .lead").inner_text()  # de minimis total
+    check_accessibility(page, "aid history")
 
     page.goto(f"{base}/funding/envelopes/84/")
     assert "960\u00a0000,00\u00a0€" in page.locator("main").inner_text()  # available
