@@ -38,6 +38,7 @@ from .workflow import PlanError, plan_transition
 # As many pre-filled actions as the report shows priorities (diagnostics.report.TOP_PRIORITIES).
 TOP_ACTIONS = 5
 TITLE_MAX = 200
+OWNER_MAX = 200
 
 
 class ActionInvalid(PlanError):
@@ -175,6 +176,11 @@ def action_errors(ref: Referentiel, data: ActionData) -> dict[str, str]:
             "field": _label("title"),
             "max": TITLE_MAX,
         }
+    if len(data.owner.strip()) > OWNER_MAX:
+        errors["owner"] = _("“%(field)s” has at most %(max)s characters.") % {
+            "field": _label("owner"),
+            "max": OWNER_MAX,
+        }
     cost = data.estimated_cost_cents
     if cost is not None and (isinstance(cost, bool) or not isinstance(cost, int) or cost < 0):
         errors["estimated_cost_cents"] = _("“%(field)s” cannot be negative.") % {
@@ -232,7 +238,7 @@ def _apply(action: Action, ref: Referentiel, data: ActionData) -> None:
     action.estimated_cost_cents = data.estimated_cost_cents
     action.start_date = data.start_date
     action.end_date = data.end_date
-    action.owner = data.owner.strip()[:200]
+    action.owner = data.owner.strip()
     action.kpi_effects = [k.id for k in ref.kpis if k.id in set(data.kpi_effects)]
 
 

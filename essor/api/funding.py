@@ -280,6 +280,8 @@ def funding_decision_create(
         raise Http404
     if not idempotency_key or not idempotency_key.strip():
         return Status(400, {"detail": "the Idempotency-Key header is required"})
+    if len(idempotency_key.strip()) > 80:
+        return Status(400, {"detail": "the Idempotency-Key header has at most 80 characters"})
     if body is None:
         return Status(422, {"detail": "a JSON body is required"})
     try:

@@ -118,8 +118,12 @@ def test_action_guards_name_the_field(cast: Cast) -> None:
         "technology_family": data_of(action, technology_family="teleportation"),
         "dimension_id": data_of(action, dimension_id="nowhere"),
         "title": data_of(action, title="   "),
+        "owner": data_of(action, owner="x" * 201),
+        "start_date": data_of(action, start_date=dt.date(1203, 1, 1), end_date=None),
     }
     messages = {
+        "owner": "“owner” has at most 200 characters",
+        "start_date": "a year from 2000 to 2100",
         "end_date": "“end” is before “start”",
         "estimated_cost_cents": "“estimated cost (cents)” cannot be negative",
         "kpi_effects": "unknown KPI happiness",

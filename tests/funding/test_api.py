@@ -67,6 +67,8 @@ def test_file_submit_and_decide_through_the_api(cast: Cast) -> None:
     path = f"/funding/requests/{request_id}/decisions"
     missing = api(cast, "manager_a", "POST", path, decision)
     assert missing.status_code == 400 and "Idempotency-Key" in missing.json()["detail"]
+    too_long = api(cast, "manager_a", "POST", path, decision, **{"Idempotency-Key": "k" * 81})
+    assert too_long.status_code == 400 and "80 characters" in too_long.json()["detail"]
     first = api(cast, "manager_a", "POST", path, decision, **{"Idempotency-Key": "dec-1"})
     again = api(cast, "manager_a", "POST", path, decision, **{"Idempotency-Key": "dec-1"})
     assert (first.status_code, again.status_code) == (201, 200)
