@@ -436,6 +436,14 @@ def expert_erase(*, expert: ExpertProfile, actor: Any, reason: str = "") -> Expe
     expert.languages = []
     expert.save()
     expert.conflicts.all().delete()
+    # The account goes too: no name, no address, no way in (the row stays for the history).
+    user = expert.user
+    user.full_name = ""
+    user.email = f"erased-{user.pk}@invalid.essor"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["full_name", "email", "is_active", "password"])
+    user.api_tokens.all().delete()
     audit_record(
         actor=actor,
         verb="expert.erase",

@@ -179,6 +179,10 @@ def test_expert_data_is_exportable_and_erasable(cast: Cast) -> None:
     expert.refresh_from_db()
     assert expert.full_name != "Marc Expert" and expert.daily_rate_cents is None
     assert expert.missions.count() == 1  # the firm's history stays
+    user = expert.user
+    user.refresh_from_db()
+    assert "expert@example.fr" not in user.email and user.full_name == ""
+    assert not user.is_active and not user.has_usable_password()
 
 
 def test_support_missions_do_not_move_the_journey(cast: Cast) -> None:
