@@ -19,9 +19,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from essor.accounts.enums import Role
 from essor.accounts.models import User
 from essor.companies.enums import JourneyState as S
 from essor.companies.models import Company
+from essor.core.demo import DEMO_DOMAIN
 from essor.core.models import AuditEvent
 from essor.diagnostics.enums import DiagnosticKind, DiagnosticStatus, Phase
 from essor.diagnostics.models import Diagnostic
@@ -30,7 +32,6 @@ from . import services
 from .enums import ActionStatus
 from .models import Action, ActionPlan
 
-DEMO_DOMAIN = "demo.essor.fr"
 COMPANY_ACCOUNT = f"entreprise@{DEMO_DOMAIN}"
 EXPERT_ACCOUNT = f"expert@{DEMO_DOMAIN}"
 # Closed firms are left out: the services refuse a plan to a firm that left the programme,
@@ -353,7 +354,7 @@ def _company_account_draft() -> ActionPlan | None:
     """The demo company account's firm, diagnosed: a draft its expert prepared."""
     user = User.objects.filter(email=COMPANY_ACCOUNT).first()
     firm = (
-        Company.objects.filter(memberships__user=user, memberships__role="company_user").first()
+        Company.objects.filter(memberships__user=user, memberships__role=Role.COMPANY_USER).first()
         if user
         else None
     )

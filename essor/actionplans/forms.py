@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from essor.funding.forms import EurosField
+from essor.companies.forms import EurosField
 from essor.referentiel.model import Referentiel
 
 from . import reference

@@ -10,7 +10,7 @@ An action names the référentiel dimension it works on (`dimension_id`), the te
 family it relies on (`technology_family`, an id of `referentiel/data/technology_families.yaml`),
 its estimated cost in integer cents, its dates, its owner and the KPIs it is expected to
 move (ids of the référentiel's KPI list). Whether an action is late is computed, never
-stored: see `Action.is_late` and `ActionQuerySet.late`.
+stored: see `Action.is_late_on` and `ActionQuerySet.late`.
 """
 
 from __future__ import annotations
@@ -175,13 +175,9 @@ class Action(models.Model):
         return self.title
 
     def is_late_on(self, today: dt.date) -> bool:
+        """Not finished (neither done nor abandoned) and its end date is before `today`."""
         return (
             self.end_date is not None
             and self.end_date < today
             and self.status not in CLOSED_ACTION_STATUSES
         )
-
-    @property
-    def is_late(self) -> bool:
-        """Not finished (neither done nor abandoned) and its end date is past."""
-        return self.is_late_on(timezone.localdate())

@@ -19,27 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from essor.accounts.enums import Role
 from essor.accounts.perms import scope_of
 from essor.companies.models import Company
 from essor.companies.perms import can_manage_company
 from essor.diagnostics.models import Diagnostic
 from essor.diagnostics.perms import is_active_expert
-from essor.funding.perms import assigned_company_ids as assigned_firms
+from essor.funding.perms import is_assigned_expert
 
 from .enums import PlanStatus
 from .models import ActionPlan
-
-
-def has_plan_scope(user: Any) -> bool:
-    """Roles that can see plans at all (steering viewers, suppliers… cannot)."""
-    scope = scope_of(user)
-    return (
-        scope.is_national_admin
-        or scope.is_regional_manager
-        or scope.has_role(Role.EXPERT)
-        or bool(scope.company_ids)
-    )
 
 
 def is_firm_user(user: Any, company: Company) -> bool:
@@ -52,7 +40,7 @@ def is_firm_expert(user: Any, company: Company, diagnostic: Diagnostic | None = 
         return False
     if diagnostic is not None and diagnostic.expert_id == getattr(user, "pk", None):
         return True
-    return assigned_firms(user).filter(company_id=company.pk).exists()
+    return is_assigned_expert(user, company)
 
 
 def _builds(user: Any, company: Company, diagnostic: Diagnostic | None) -> bool:

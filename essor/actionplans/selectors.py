@@ -19,6 +19,7 @@ from essor.funding.perms import assigned_company_ids as assigned_firms
 
 from .enums import ActionStatus, PlanStatus
 from .models import Action, ActionPlan
+from .perms import can_create_plan
 
 
 def _visible(
@@ -43,7 +44,13 @@ def _visible(
 
 def plan_list(*, user: Any) -> QuerySet[ActionPlan]:
     """The plans the user may see one by one."""
-    qs = ActionPlan.objects.select_related("company", "region", "diagnostic")
+    qs = ActionPlan.objects.select_related(
+        "company",
+        "region",
+        "diagnostic__referentiel",
+        "validated_by",
+        "company_validated_by",
+    )
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     visible = _visible(user, "company_id", "diagnostic__expert_id", "company__region_id")
@@ -72,40 +79,74 @@ def company_plans(*, user: Any, company: Company) -> QuerySet[ActionPlan]:
     return plan_list(user=user).filter(company=company).order_by("-created_at", "-pk")
 
 
-def plans_awaiting_validation(*, user: Any) -> QuerySet[ActionPlan]:
-    """Plans the firm has validated, waiting for the region (a manager's work list)."""
+def _in_managed_regions(qs: QuerySet[ActionPlan], user: Any) -> QuerySet[ActionPlan]:
+    """`qs` narrowed to the firms of the user's regions: all of them for a national admin,
+    those of the regions managed for a regional manager, none for anyone else. The region
+    is the firm's current one (see `_visible`)."""
     scope = scope_of(user)
-    qs = ActionPlan.objects.select_related("company", "region", "diagnostic").filter(
-        status=PlanStatus.COMPANY_VALIDATED
-    )
     if scope.is_national_admin:
         return qs
     if not scope.is_regional_manager:
         return qs.none()
     return qs.filter(company__region_id__in=list(scope.region_ids))
+
+
+def plans_awaiting_validation(*, user: Any) -> QuerySet[ActionPlan]:
+    """Plans the firm has validated, waiting for the region (a manager's work list)."""
+    qs = ActionPlan.objects.select_related("company", "region", "diagnostic").filter(
+        status=PlanStatus.COMPANY_VALIDATED
+    )
+    return _in_managed_regions(qs, user)
 
 
 def plans_in_preparation(*, user: Any) -> QuerySet[ActionPlan]:
     """Plans of the manager's regions still with the firm (submitted or returned)."""
-    scope = scope_of(user)
     qs = ActionPlan.objects.select_related("company", "region").filter(
         status__in=[PlanStatus.SUBMITTED, PlanStatus.RETURNED]
     )
-    if scope.is_national_admin:
-        return qs
-    if not scope.is_regional_manager:
-        return qs.none()
-    return qs.filter(company__region_id__in=list(scope.region_ids))
+    return _in_managed_regions(qs, user)
 
 
 def plannable_diagnostics(company: Company) -> QuerySet[Diagnostic]:
     """The firm's validated expert diagnostics that have no plan yet."""
-    return Diagnostic.objects.filter(
-        company=company,
-        kind=DiagnosticKind.EXPERT,
-        status=DiagnosticStatus.VALIDATED,
-        action_plans__isnull=True,
-    ).order_by("-validated_at", "-pk")
+    return (
+        Diagnostic.objects.filter(
+            company=company,
+            kind=DiagnosticKind.EXPERT,
+            status=DiagnosticStatus.VALIDATED,
+            action_plans__isnull=True,
+        )
+        .select_related("company")
+        .order_by("-validated_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class CompanyPlans:
+    """The action plans of a firm as its pages list them."""
+
+    plans: list[tuple[ActionPlan, int]]
+    """The plans the user may see, newest first, each with its number of late actions."""
+    buildable: list[Diagnostic]
+    """The diagnostics without a plan that the user may build one from."""
+
+
+def company_plan_rows(
+    *, user: Any, company: Company, limit: int | None = None, buildable_limit: int | None = None
+) -> CompanyPlans:
+    """The firm's plans (at most `limit`) and the diagnostics the user may build a plan from
+    (at most `buildable_limit`: the search stops there): the company plans page and the
+    action-plan section of the company page."""
+    visible = company_plans(user=user, company=company)
+    plans = list(visible if limit is None else visible[:limit])
+    late = late_counts([p.pk for p in plans])
+    buildable: list[Diagnostic] = []
+    for diagnostic in plannable_diagnostics(company):
+        if buildable_limit is not None and len(buildable) >= buildable_limit:
+            break
+        if can_create_plan(user, diagnostic):
+            buildable.append(diagnostic)
+    return CompanyPlans(plans=[(plan, late.get(plan.pk, 0)) for plan in plans], buildable=buildable)
 
 
 def validated_plans(company: Company, *, user: Any = None) -> QuerySet[ActionPlan]:

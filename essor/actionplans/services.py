@@ -29,6 +29,7 @@ from essor.diagnostics.scoring import raw_scores
 from essor.diagnostics.services import targets_of
 from essor.referentiel.model import Referentiel
 from essor.referentiel.prioritisation import Priority, prioritise
+from essor.referentiel.texts import localised
 
 from . import reference
 from .enums import ActionStatus
@@ -58,6 +59,14 @@ def _user(actor: Any) -> Any:
 
 
 def _label(name: str) -> str:
+    """The label of the field as the user sees it on the form (not the model's, which may
+    speak of cents where the form takes euros)."""
+    from .forms import FORM_FIELD, ActionForm, ProgressForm  # the forms import this module
+
+    field_name = FORM_FIELD.get(name, name)
+    for form in (ActionForm, ProgressForm):
+        if field_name in form.base_fields:
+            return str(form.base_fields[field_name].label)
     return str(getattr(Action._meta.get_field(name), "verbose_name", name))
 
 
@@ -80,12 +89,12 @@ def _prefilled(ref: Referentiel, priority: Priority, order: int) -> Action:
         "target": priority.target_level,
         "current": formats.number_format(round(priority.current_level, 1), 1),
     }
-    description = f"{goal} {reference.text(statement)}".strip()
+    description = f"{goal} {localised(statement)}".strip()
     return Action(
         order=order,
         dimension_id=dimension.id,
         technology_family=next(iter(priority.technologies), ""),
-        title=reference.text(dimension.title)[:TITLE_MAX],
+        title=localised(dimension.title)[:TITLE_MAX],
         description=description,
         kpi_effects=[k.id for k in ref.kpis if dimension.impacts.get(k.id, 0) > 0],
     )
@@ -304,9 +313,11 @@ def action_remove(*, action: Action, actor: Any) -> None:
 # --- the validation workflow ----------------------------------------------------------------
 
 
-def submission_problems(plan: ActionPlan) -> list[str]:
-    """Why the plan cannot be submitted yet: each incomplete action and the missing field."""
-    actions = list(plan.actions.all())
+def submission_problems(plan: ActionPlan, actions: Sequence[Action] | None = None) -> list[str]:
+    """Why the plan cannot be submitted yet: each incomplete action and the missing field.
+
+    `actions` are the plan's actions in order, when the caller has already loaded them."""
+    actions = list(plan.actions.all()) if actions is None else list(actions)
     if not actions:
         return [_("Add at least one action to the plan.")]
     required = ("estimated_cost_cents", "start_date", "end_date", "owner")
@@ -346,9 +357,9 @@ def plan_company_validate(*, plan: ActionPlan, actor: Any) -> ActionPlan:
     )  # fmt: skip
 
 
-BEFORE_DIAGNOSED = frozenset(
-    {JourneyState.IDENTIFIED, JourneyState.ELIGIBLE, JourneyState.DIAGNOSTIC_SCHEDULED}
-)
+_JOURNEY_ORDER = list(JourneyState)
+BEFORE_DIAGNOSED = frozenset(_JOURNEY_ORDER[: _JOURNEY_ORDER.index(JourneyState.DIAGNOSED)])
+"""The steps declared before "diagnosed" in `JourneyState`: a new early step counts too."""
 
 
 @transaction.atomic

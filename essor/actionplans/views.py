@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essor.core.formatting import euros_input
 from essor.core.services import audit_trail
 from essor.diagnostics.selectors import diagnostic_get
 from essor.funding.perms import can_file_request
 from essor.funding.selectors import request_list as funding_request_list
-from essor.funding.views.common import _euros_input
 
 from . import reference, selectors, services
 from .forms import FORM_FIELD, ActionForm, ProgressForm, ReasonForm
@@ -37,19 +37,11 @@ from .workflow import PlanError
 @login_required
 def company_plans(request: HttpRequest, company_pk: int) -> HttpResponse:
     company = selectors.plan_company_get(user=request.user, pk=company_pk)
-    plans = list(selectors.company_plans(user=request.user, company=company))
-    late = selectors.late_counts([p.pk for p in plans])
-    buildable = [
-        d for d in selectors.plannable_diagnostics(company) if can_create_plan(request.user, d)
-    ]
+    rows = selectors.company_plan_rows(user=request.user, company=company)
     return render(
         request,
         "actionplans/company_plans.html",
-        {
-            "company": company,
-            "plans": [(plan, late.get(plan.pk, 0)) for plan in plans],
-            "buildable": buildable,
-        },
+        {"company": company, "plans": rows.plans, "buildable": rows.buildable},
     )
 
 
@@ -126,7 +118,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _rows(plan, actions),
             "summary": selectors.plan_summary(actions),
             "editable": editable,
-            "problems": services.submission_problems(plan) if editable else [],
+            "problems": services.submission_problems(plan, actions) if editable else [],
             "can_company_validate": can_company_validate(user, plan),
             "can_manager_validate": can_manager_validate(user, plan),
             "can_return": can_return(user, plan),
@@ -165,7 +157,7 @@ def _action_form_page(
             "dimension_id": action.dimension_id,
             "technology_family": action.technology_family,
             "description": action.description,
-            "estimated_cost": _euros_input(action.estimated_cost_cents)
+            "estimated_cost": euros_input(action.estimated_cost_cents)
             if action.estimated_cost_cents is not None
             else "",
             "start_date": action.start_date,

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
@@ -92,4 +93,5 @@ def action_plan_list(request: HttpRequest, status: PlanStatus | None = None) -> 
     summary="One action plan with its actions (404 outside your scope)",
 )
 def action_plan_detail(request: HttpRequest, plan_id: int) -> ActionPlan:
-    return selectors.plan_get(user=request.user, pk=plan_id)
+    plans = selectors.plan_list(user=request.user).prefetch_related("actions")
+    return get_object_or_404(plans, pk=plan_id)

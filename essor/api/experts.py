@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from essor.experts import selectors
+from essor.experts.enums import ExpertStatus, MissionStatus
 from essor.experts.models import ExpertProfile, Mission
 from essor.experts.workflow import WorkflowError, mission_apply
 from essor.territories.models import Department
@@ -64,8 +65,11 @@ class MissionOut(Schema):
     status_changed_at: dt.datetime
 
 
-def _experts(request: HttpRequest) -> QuerySet[ExpertProfile]:
-    return selectors.expert_list(user=request.user).prefetch_related(
+def _experts(
+    request: HttpRequest, *, status: str | None = None, department: str | None = None
+) -> QuerySet[ExpertProfile]:
+    qs = selectors.expert_list(user=request.user, status=status, department=department)
+    return qs.prefetch_related(
         Prefetch("departments", queryset=Department.objects.only("code").order_by("code")),
         "skills",
     )
@@ -73,13 +77,9 @@ def _experts(request: HttpRequest) -> QuerySet[ExpertProfile]:
 
 @router.get("/experts", response=list[ExpertOut], summary="Experts within your scope")
 def expert_list(
-    request: HttpRequest, status: str | None = None, department: str | None = None
+    request: HttpRequest, status: ExpertStatus | None = None, department: str | None = None
 ) -> list[ExpertProfile]:
-    qs = _experts(request)
-    if status:
-        qs = qs.filter(status=status)
-    if department:
-        qs = qs.filter(departments__code=department.upper())
+    qs = _experts(request, status=status, department=department)
     return list(qs.order_by("full_name", "pk"))
 
 
@@ -91,7 +91,7 @@ def expert_detail(request: HttpRequest, expert_id: int) -> ExpertProfile:
 
 
 @router.get("/missions", response=list[MissionOut], summary="Your missions as an expert")
-def my_missions(request: HttpRequest, status: str | None = None) -> list[Mission]:
+def my_missions(request: HttpRequest, status: MissionStatus | None = None) -> list[Mission]:
     qs = selectors.my_missions(user=request.user)
     if status:
         qs = qs.filter(status=status)

@@ -81,7 +81,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_decision(obj: FundingRequest) -> Decision | None:
-        return Decision.objects.filter(request=obj).select_related("instrument").first()
+        return getattr(obj, "decision", None)  # select_related by the list
 
 
 class LineIn(Schema):
@@ -177,7 +177,11 @@ def _instrument(code: str | None) -> Instrument | None:
 def funding_request_list(
     request: HttpRequest, status: RequestStatus | None = None, region: str | None = None
 ) -> list[FundingRequest]:
-    qs = selectors.request_list(user=request.user).prefetch_related("lines")
+    qs = (
+        selectors.request_list(user=request.user)
+        .select_related("decision__instrument")
+        .prefetch_related("lines")
+    )
     if status:
         qs = qs.filter(status=status)
     if region:

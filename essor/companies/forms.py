@@ -2,8 +2,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from essor.core.formatting import euros_input, format_euros
 from essor.territories.models import Department
 
 from . import validation
@@ -12,6 +14,55 @@ from .models import Company, Establishment
 from .services import CompanyData, company_data_clean
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 .()-]+$")
+
+
+class EurosField(forms.Field):
+    """An amount typed in euros ("12 345,67" or "12345.67"), cleaned to integer cents by
+    `validation.clean_euros`; `positive` refuses zero, `max_cents` sets a ceiling below the
+    general one. The one money field of every form."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 24})
+
+    def __init__(
+        self, *args: Any, positive: bool = True, max_cents: int | None = None, **kwargs: Any
+    ) -> None:
+        self.positive = positive
+        self.max_cents = max_cents
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return euros_input(value) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
+        if len(text) > 24:
+            raise forms.ValidationError(
+                _("“%(value)s” is not an amount in euros.") % {"value": text}
+            )
+        try:
+            cents = validation.clean_euros(text)
+        except validation.FieldError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if cents is not None and self.positive and cents <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        if cents is not None and self.max_cents is not None and cents > self.max_cents:
+            raise forms.ValidationError(
+                _("At most %(max)s.")
+                % {"max": format_euros(self.max_cents, get_language() or "fr")}
+            )
+        return cents
+
+
+class CountField(forms.Field):
+    """A whole number of at least zero ("1 200"), read by `validation.clean_count`."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            return validation.clean_count(value)
+        except validation.FieldError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class CompanyForm(forms.Form):

@@ -43,10 +43,6 @@ BATCH_SIZE = 2_000
 IMPORT_VERB = import_writer.IMPORT_VERB
 SUMMARY_VERB = "company.import.summary"
 
-# The largest values the columns hold (PositiveIntegerField, BigIntegerField).
-MAX_HEADCOUNT = 2_147_483_647
-MAX_CENTS = 9_223_372_036_854_775_807
-
 # The columns of a company file: the name the README documents, the key of
 # `company_data_clean`, and the headers accepted for it once normalised (lower case, no
 # accents, letters and digits only: "Chiffre d'affaires (€)" -> "chiffredaffaires").
@@ -306,20 +302,6 @@ def map_header(header: Sequence[str]) -> tuple[list[str], list[RowError]]:
     return fields, errors
 
 
-def _too_large(data: CompanyData) -> list[tuple[str, str]]:
-    """Figures the database cannot hold (the form would not catch them either)."""
-    problems = []
-    if data.headcount is not None and data.headcount > MAX_HEADCOUNT:
-        problems.append(("headcount", _("This headcount is too large.")))
-    for key, cents in (
-        ("turnover", data.turnover_cents),
-        ("balance_sheet", data.balance_sheet_cents),
-    ):
-        if cents is not None and cents > MAX_CENTS:
-            problems.append((key, _("This amount is too large.")))
-    return problems
-
-
 @dataclass
 class RowsChecked:
     """What the rows tell without the database. Errors come as (line, column index, error),
@@ -369,8 +351,7 @@ def check_rows(rows: Iterator[list[str]]) -> RowsChecked:
             if index < width and cells[index].strip()
         ]
         data, field_errors = company_data_clean(raw)
-        problems = list(field_errors.items()) if data is None else _too_large(data)
-        for key, message in problems:
+        for key, message in field_errors.items():
             index = position[key] if key in position else len(fields)
             column = titles[index] if key in position else DOC_NAMES[key]
             error = RowError(line, column, raw.get(key, "").strip()[:200], message)

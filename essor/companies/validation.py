@@ -10,11 +10,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from essor.core import naf
+from essor.core.formatting import format_euros, format_thousands
 from essor.territories import reference
 
 
@@ -76,6 +78,10 @@ def clean_name(raw: Any) -> str:
     return value
 
 
+MAX_COUNT = 2_147_483_647
+"""The largest count a column holds (PositiveIntegerField): far above any headcount."""
+
+
 def clean_count(raw: Any) -> int | None:
     """A non-negative whole number of persons; empty means unknown."""
     text = str(raw if raw is not None else "").replace("\u00a0", "").replace(" ", "").strip()
@@ -85,6 +91,13 @@ def clean_count(raw: Any) -> int | None:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
         raise FieldError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+    if not value.is_finite():
+        raise FieldError(_("“%(value)s” is not a number.") % {"value": raw})
+    if value > MAX_COUNT:
+        raise FieldError(
+            _("“%(value)s” is too large: at most %(max)s.")
+            % {"value": raw, "max": format_thousands(MAX_COUNT, get_language() or "fr")}
+        )
     if value != value.to_integral_value():
         raise FieldError(_("“%(value)s” is not a whole number.") % {"value": raw})
     if value < 0:
@@ -124,7 +137,7 @@ def clean_euros(raw: Any) -> int | None:
         )
     if cents > MAX_CENTS:
         raise FieldError(
-            _("“%(value)s” is beyond the largest amount accepted (%(max)s €).")
-            % {"value": raw, "max": f"{MAX_CENTS // 100:,}".replace(",", " ")}
+            _("“%(value)s” is beyond the largest amount accepted (%(max)s).")
+            % {"value": raw, "max": format_euros(MAX_CENTS, get_language() or "fr")}
         )
     return int(cents)

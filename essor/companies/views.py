@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essor.accounts.perms import can_manage_region
+from essor.core.formatting import euros_input
 from essor.core.services import audit_record, audit_trail
 from essor.territories.models import Department
 
@@ -192,12 +193,8 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "naf_code": company.naf_code,
         "department": company.department.code,
         "headcount": company.headcount if company.headcount is not None else "",
-        "turnover": f"{company.turnover_cents / 100:.2f}"
-        if company.turnover_cents is not None
-        else "",
-        "balance_sheet": f"{company.balance_sheet_cents / 100:.2f}"
-        if company.balance_sheet_cents is not None
-        else "",
+        "turnover": euros_input(company.turnover_cents),
+        "balance_sheet": euros_input(company.balance_sheet_cents),
         "group_name": company.group_name,
     }
     form = CompanyForm(request.POST or None, initial=initial)

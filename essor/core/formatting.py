@@ -29,3 +29,14 @@ def format_euros(cents: int, language: str = "fr") -> str:
     if language.startswith("fr"):
         return f"{sign}{_group(str(whole), NBSP)},{rest:02d}{NBSP}€"
     return f"{sign}€{_group(str(whole), ',')}.{rest:02d}"
+
+
+def euros_input(cents: int | None) -> str:
+    """An amount as it is typed back into a form field: "12 000 000" or "1 234,50" (plain
+    spaces, decimal comma; `essor.companies.validation.clean_euros` reads it back)."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    grouped = _group(str(whole), " ")
+    return f"{sign}{grouped}" if not rest else f"{sign}{grouped},{rest:02d}"

@@ -9,7 +9,7 @@ recording is the same everywhere and lives here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -26,10 +26,12 @@ def status_record(
     region_code: str,
     reason: str = "",
     fields: Iterable[str] = (),
+    after: Mapping[str, Any] | None = None,
 ) -> str:
     """Set `obj.status` to `target`, save it with `fields` (other columns the step set on
     `obj`, and `updated_at` when the model has one), audit the change; returns the status
-    it had before. The caller holds the row lock and runs inside a transaction."""
+    it had before; `after` adds what else the event should keep. The caller holds the row lock
+    and runs inside a transaction."""
     before: str = obj.status  # type: ignore[attr-defined]
     obj.status = target  # type: ignore[attr-defined]
     update = ["status", *fields]
@@ -41,7 +43,7 @@ def status_record(
         verb=verb,
         obj=obj,
         before={"status": before},
-        after={"status": target},
+        after={**(after or {}), "status": target},
         reason=reason,
         region_code=region_code,
     )

@@ -22,6 +22,14 @@ class DiagnosticStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
 
 
+# The status at which each kind of diagnostic is complete (counts in benchmarks and reports):
+# the one definition (`peers.COMPLETE`, `DiagnosticQuerySet.complete`, `peers_refresh`).
+COMPLETE_STATUS: dict[str, str] = {
+    DiagnosticKind.EXPERT.value: DiagnosticStatus.VALIDATED.value,
+    DiagnosticKind.SELF_ASSESSMENT.value: DiagnosticStatus.SUBMITTED.value,
+}
+
+
 class HeadcountClass(models.TextChoices):
     """The size classes of the peer benchmark, by headcount (docs/methodology.md §7).
 

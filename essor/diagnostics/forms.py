@@ -10,6 +10,7 @@ from essor.accounts.enums import Role
 from essor.accounts.models import User
 from essor.companies.models import Company
 from essor.companies.services import CompanyData, company_data_clean
+from essor.experts.enums import ExpertStatus
 from essor.referentiel.enums import ReferentielKind
 from essor.referentiel.model import Referentiel
 from essor.referentiel.models import ReferentielVersion
@@ -28,7 +29,8 @@ def expert_candidates(company: Company) -> QuerySet[User]:
     if with_mission:
         return experts.filter(pk__in=with_mission).distinct()
     return experts.filter(
-        expert_profile__status="referenced", expert_profile__departments=company.department_id
+        expert_profile__status=ExpertStatus.REFERENCED,
+        expert_profile__departments=company.department_id,
     ).distinct()
 
 
@@ -79,7 +81,7 @@ class KpiForm(forms.Form):
 
     def __init__(self, *args: Any, ref: Referentiel, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from .questionnaire import localised
+        from essor.referentiel.texts import localised
 
         field = self.fields["kpis"]
         assert isinstance(field, forms.MultipleChoiceField)

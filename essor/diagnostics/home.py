@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from essor.accounts.perms import scope_of
+from essor.accounts.perms import can_view_people, scope_of
 
 from .perms import has_diagnostic_scope
 
@@ -24,8 +24,7 @@ def diagnostic_actions(user: Any) -> list[Any]:
                 reverse("diagnostics:diagnostic_list"),
             )
         )
-    scope = scope_of(user)
-    if scope.is_national_admin or scope.is_regional_manager:
+    if can_view_people(user):  # contact requests are people: managers and national admins
         from .enums import ContactRequestStatus
         from .selectors import contact_request_list
 
@@ -43,7 +42,7 @@ def diagnostic_actions(user: Any) -> list[Any]:
                 reverse("diagnostics:contact_request_list"),
             )
         )
-    if scope.is_national_admin:
+    if scope_of(user).is_national_admin:
         actions.append(
             Action(
                 _("Référentiels"),

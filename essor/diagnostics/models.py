@@ -33,22 +33,13 @@ from essor.referentiel.models import ReferentielVersion
 from essor.territories.models import Region
 
 from .enums import ContactRequestStatus, DiagnosticKind, DiagnosticStatus, HeadcountClass, Phase
-
-# The status at which each kind of diagnostic is complete (counts in benchmarks and reports).
-COMPLETE_STATUS = {
-    DiagnosticKind.EXPERT: DiagnosticStatus.VALIDATED,
-    DiagnosticKind.SELF_ASSESSMENT: DiagnosticStatus.SUBMITTED,
-}
+from .peers import COMPLETE
 
 
 class DiagnosticQuerySet(models.QuerySet["Diagnostic"]):
     def complete(self) -> DiagnosticQuerySet:
         """Complete diagnostics with their peer keys filled (the benchmark population)."""
-        return self.filter(
-            Q(kind=DiagnosticKind.EXPERT, status=DiagnosticStatus.VALIDATED)
-            | Q(kind=DiagnosticKind.SELF_ASSESSMENT, status=DiagnosticStatus.SUBMITTED),
-            completed_at__isnull=False,
-        )
+        return self.filter(COMPLETE, completed_at__isnull=False)
 
 
 class Diagnostic(models.Model):

@@ -31,7 +31,9 @@ The SQLite demo database never keeps copies; its stamps are only kept up to date
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -41,7 +43,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from .enums import DiagnosticKind, DiagnosticStatus
+from .enums import COMPLETE_STATUS
 
 STAMP_SEQUENCE = "diagnostics_peer_stamp_seq"
 _LOCK_NAMESPACE = 0x5EE5  # pg_advisory_xact_lock(namespace, company id)
@@ -49,11 +51,11 @@ _LOCK_NAMESPACE = 0x5EE5  # pg_advisory_xact_lock(namespace, company id)
 StampKey = tuple[int, str, str, str, str]
 """(referentiel id, scope "division" or "section", code, size class, region code or "")."""
 
-COMPLETE = Q(kind=DiagnosticKind.EXPERT.value, status=DiagnosticStatus.VALIDATED.value) | Q(
-    kind=DiagnosticKind.SELF_ASSESSMENT.value, status=DiagnosticStatus.SUBMITTED.value
+COMPLETE = functools.reduce(
+    operator.or_, (Q(kind=kind, status=status) for kind, status in COMPLETE_STATUS.items())
 )
-"""A complete diagnostic (same rule as `DiagnosticQuerySet.complete`), usable on the
-historical models of a migration."""
+"""A complete diagnostic (`enums.COMPLETE_STATUS`; `DiagnosticQuerySet.complete` uses it),
+usable on the historical models of a migration."""
 
 _fallback_stamps = itertools.count(time.time_ns())
 
@@ -170,12 +172,7 @@ def peers_refresh(
         complete = [
             r
             for r in rows
-            if r["completed_at"] is not None
-            and (r["kind"], r["status"])
-            in {
-                (DiagnosticKind.EXPERT.value, DiagnosticStatus.VALIDATED.value),
-                (DiagnosticKind.SELF_ASSESSMENT.value, DiagnosticStatus.SUBMITTED.value),
-            }
+            if r["completed_at"] is not None and COMPLETE_STATUS.get(r["kind"]) == r["status"]
         ]
         if complete:
             latest = max(complete, key=lambda r: (r["completed_at"], r["pk"]))["pk"]

@@ -8,7 +8,7 @@
   no expert is assigned, a manager of the company; for a self-assessment linked to a
   firm, the firm's users and its managers;
 - start an expert diagnostic: a manager of the company, or an expert with an accepted or
-  finished diagnostic mission at the firm (when the experts app is installed);
+  finished diagnostic mission at the firm;
 - validate or send back: a manager of the company (national admin or regional manager).
 """
 
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
+from django.db.models import QuerySet
 
 from essor.accounts.enums import Role
 from essor.accounts.perms import scope_of
 from essor.companies.models import Company
 from essor.companies.perms import can_manage_company
+from essor.experts.enums import ASSIGNED_MISSION_STATUSES, ExpertStatus, MissionKind
+from essor.experts.models import ExpertProfile, Mission
+from essor.experts.selectors import expert_company_ids
 
 from .enums import DiagnosticKind
 from .models import Diagnostic
-
-# Mission statuses that make an expert "assigned" to a firm for its diagnostic.
-_ASSIGNING_MISSION_STATUSES = ("accepted", "done")
 
 
 def is_active_expert(user: Any) -> bool:
@@ -35,8 +35,8 @@ def is_active_expert(user: Any) -> bool:
     expert loses access to the firms and diagnostics they worked on until reinstated."""
     if not getattr(user, "is_authenticated", False) or not scope_of(user).has_role(Role.EXPERT):
         return False
-    profile = getattr(user, "expert_profile", None)
-    return profile is None or profile.status == "referenced"
+    profile: ExpertProfile | None = getattr(user, "expert_profile", None)
+    return profile is None or profile.is_referenced
 
 
 def has_diagnostic_scope(user: Any) -> bool:
@@ -50,40 +50,38 @@ def has_diagnostic_scope(user: Any) -> bool:
     )
 
 
-def _missions() -> Any:
-    """The experts app's diagnostic missions that assign an expert, or None without it."""
-    if not apps.is_installed("essor.experts"):
-        return None
-    try:
-        mission = apps.get_model("experts", "Mission")
-    except LookupError:
-        return None
-    # Only a referenced expert is assigned: a suspended one loses access until reinstated.
-    return mission.objects.filter(
-        kind="diagnostic", status__in=_ASSIGNING_MISSION_STATUSES, expert__status="referenced"
-    )
+def _diagnostic_missions(user: Any) -> QuerySet[Mission, int]:
+    """The firms where the user is the (referenced) expert of an accepted or done
+    diagnostic mission: `expert_company_ids`, diagnostic missions only."""
+    return expert_company_ids(user).filter(kind=MissionKind.DIAGNOSTIC)
 
 
 def mission_company_ids(user: Any) -> set[int]:
     """The firms where the user is the expert of an accepted or done diagnostic mission."""
-    missions = _missions()
-    if missions is None or not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return set()
-    return set(missions.filter(expert__user=user).values_list("company_id", flat=True))
+    return set(_diagnostic_missions(user))
 
 
 def mission_expert_ids(company: Company) -> set[int]:
     """The users who are the expert of an accepted or done diagnostic mission at the firm."""
-    missions = _missions()
-    if missions is None:
-        return set()
-    return set(missions.filter(company=company).values_list("expert__user_id", flat=True))
+    # Only a referenced expert is assigned: a suspended one loses access until reinstated.
+    missions = Mission.objects.filter(
+        company=company,
+        kind=MissionKind.DIAGNOSTIC,
+        status__in=ASSIGNED_MISSION_STATUSES,
+        expert__status=ExpertStatus.REFERENCED,
+    )
+    return set(missions.values_list("expert__user_id", flat=True))
 
 
 def can_start_expert_diagnostic(user: Any, company: Company) -> bool:
     if can_manage_company(user, company):
         return True
-    return scope_of(user).has_role(Role.EXPERT) and company.pk in mission_company_ids(user)
+    return (
+        scope_of(user).has_role(Role.EXPERT)
+        and _diagnostic_missions(user).filter(company_id=company.pk).exists()
+    )
 
 
 def can_start_self_assessment_for(user: Any, company: Company) -> bool:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from essor.referentiel.model import Referentiel
+from essor.referentiel.texts import localised
 
 from .progress import Comparison, ProgressLine
-from .questionnaire import band_title, localised
+from .questionnaire import band_title
 
 
 @dataclass

@@ -21,7 +21,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from essor.referentiel.model import Dimension, Pillar, Question, QuestionKind, Referentiel, Text
+from essor.referentiel.model import Dimension, Pillar, Question, QuestionKind, Referentiel
+from essor.referentiel.texts import localised
 
 NA = "::na"
 NA_REASON = "::na_reason"
@@ -29,14 +30,6 @@ NONE = "::none"
 # The only strings a level field may hold ("²".isdigit() is true, and int() of a very long
 # string raises: both are refused here with the field's message).
 LEVEL_VALUES = frozenset(str(level) for level in range(6))
-
-
-def localised(text: Text | None, language: str) -> str:
-    """A référentiel text in the user's language, else in the référentiel's first one."""
-    if not text:
-        return ""
-    short = (language or "fr")[:2]
-    return text.get(short) or next(iter(text.values()))
 
 
 @dataclass

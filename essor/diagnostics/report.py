@@ -27,13 +27,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
-import yaml
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -46,6 +43,7 @@ from essor.diagnostics.scoring import raw_scores
 from essor.referentiel.model import Band, Referentiel, Text
 from essor.referentiel.prioritisation import Prioritisation, prioritise
 from essor.referentiel.scoring import round_score, snap
+from essor.referentiel.texts import localised, technology_families
 
 if TYPE_CHECKING:
     from essor.diagnostics.models import Diagnostic
@@ -68,7 +66,6 @@ __all__ = [
     "report_data",
     "report_html",
     "report_pdf",
-    "technology_families",
 ]
 
 TOP_PRIORITIES = 5
@@ -198,14 +195,6 @@ class ReportData:
 
 
 # --- building -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def technology_families() -> dict[str, Text]:
-    """Technology family id -> name in every language (`technology_families.yaml`)."""
-    raw = files("essor.referentiel").joinpath("data", "technology_families.yaml")
-    families = yaml.safe_load(raw.read_text(encoding="utf-8"))
-    return {f["id"]: dict(f["name"]) for f in families}
 
 
 def _band(ref: Referentiel, band_id: str | None) -> Band | None:
@@ -402,12 +391,6 @@ def build_report_data(
 # --- rendering ----------------------------------------------------------------------------
 
 
-def _text(value: Text | None, language: str) -> str:
-    if not value:
-        return ""
-    return value.get(language) or next(iter(value.values()))
-
-
 def _number(value: float | None, decimals: int = 2) -> str:
     """A score as printed (2 decimals, half away from zero, §4), in the active locale."""
     if value is None:
@@ -458,19 +441,19 @@ def _benchmark_context(data: ReportData, language: str) -> dict[str, Any]:
             reason = _("This diagnostic has no overall score to compare.")
         return {"shown": False, "reason": reason}
     group = bench.group
-    activity = _text(labels.get("activity"), language)
+    activity = localised(labels.get("activity"), language)
     if group.activity == "division":
         activity_text = _("NAF division %(code)s") % {"code": group.activity_code}
     else:
         activity_text = _("NAF section %(code)s") % {"code": group.activity_code}
     if activity:
         activity_text = f"{activity_text} ({activity})"
-    area = _text(labels.get("region"), language) or group.region_code or ""
+    area = localised(labels.get("region"), language) or group.region_code or ""
     return {
         "shown": True,
         "step": group.step,
         "activity": activity_text,
-        "size": _text(labels.get("size"), language) or group.size_class,
+        "size": localised(labels.get("size"), language) or group.size_class,
         "area": _("national") if group.national else area,
         "count": group.count,
         "small": group.small,
@@ -482,16 +465,16 @@ def _dimension_context(line: DimensionLine, language: str) -> dict[str, Any]:
     return {
         "number": line.number,
         "id": line.id,
-        "title": _text(line.title, language),
+        "title": localised(line.title, language),
         "score": _number(line.score),
         "assessed": line.score is not None,
-        "band": _text(line.band.title, language) if line.band else "",
+        "band": localised(line.band.title, language) if line.band else "",
         "band_id": line.band.id if line.band else "",
         "level": line.level,
-        "level_statement": _text(line.level_statement, language),
+        "level_statement": localised(line.level_statement, language),
         "target": line.target,
         "default_target": line.default_target,
-        "target_statement": _text(line.target_statement, language),
+        "target_statement": localised(line.target_statement, language),
         "target_reached": line.target is not None
         and line.level is not None
         and line.priority is not None
@@ -514,14 +497,14 @@ def _progress_context(progress: ProgressData | None, language: str) -> dict[str,
         return {
             "kind": line.kind,
             "number": line.number,
-            "title": _text(line.title, language) if line.kind != "overall" else _("Overall"),
+            "title": localised(line.title, language) if line.kind != "overall" else _("Overall"),
             "t0": _number(line.t0),
             "t1": _number(line.t1),
             "delta": _signed(line.delta),
             "levels": _signed(None if line.delta is None else line.delta / 20),
             "comparable": line.comparable,
-            "band_t0": _text(line.band_t0.title, language) if line.band_t0 else "",
-            "band_t1": _text(line.band_t1.title, language) if line.band_t1 else "",
+            "band_t0": localised(line.band_t0.title, language) if line.band_t0 else "",
+            "band_t1": localised(line.band_t1.title, language) if line.band_t1 else "",
             "band_changed": (line.band_t0 and line.band_t0.id)
             != (line.band_t1 and line.band_t1.id),
             "changed_basis": line.changed_basis,
@@ -529,7 +512,7 @@ def _progress_context(progress: ProgressData | None, language: str) -> dict[str,
 
     rows = [row(progress.overall), *map(row, progress.pillars), *map(row, progress.dimensions)]
     chart_rows = [
-        ProgressRow(line.number, _text(line.title, language), line.t0, line.t1)
+        ProgressRow(line.number, localised(line.title, language), line.t0, line.t1)
         for line in progress.dimensions
     ]
     return {
@@ -548,7 +531,7 @@ def _radar(data: ReportData, language: str) -> str:
     axes = [
         RadarAxis(
             number=line.number,
-            title=_text(line.title, language),
+            title=localised(line.title, language),
             current=line.score,
             target=None if line.target is None else 20.0 * line.target,
             median=bench.median_of(line.id) if bench else None,
@@ -568,23 +551,23 @@ def report_context(data: ReportData, language: str) -> dict[str, Any]:
         "date": formats.date_format(data.diagnostic_date, "DATE_FORMAT"),
         "referentiel_id": data.referentiel_id,
         "referentiel_version": data.referentiel_version,
-        "referentiel_title": _text(data.referentiel_title, language),
+        "referentiel_title": localised(data.referentiel_title, language),
         "expert_name": data.expert_name,
         "phase": data.phase,
         "overall_score": _number(data.overall_score),
-        "overall_band": _text(data.overall_band.title, language) if data.overall_band else "",
+        "overall_band": localised(data.overall_band.title, language) if data.overall_band else "",
         "overall_band_id": data.overall_band.id if data.overall_band else "",
         "answered": data.answered,
         "questions": data.questions,
-        "important_kpis": [_text(t, language) for t in data.important_kpis],
+        "important_kpis": [localised(t, language) for t in data.important_kpis],
         "radar": _radar(data, language),
         "assessed": [dims[line.id] for line in data.dimensions if line.score is not None],
         "pillars": [
             {
                 "id": p.id,
-                "title": _text(p.title, language),
+                "title": localised(p.title, language),
                 "score": _number(p.score),
-                "band": _text(p.band.title, language) if p.band else "",
+                "band": localised(p.band.title, language) if p.band else "",
                 "band_id": p.band.id if p.band else "",
                 "dimensions": [dims[d.id] for d in p.dimensions],
                 "benchmark": _stats(p.benchmark),
@@ -595,14 +578,14 @@ def report_context(data: ReportData, language: str) -> dict[str, Any]:
             {
                 "rank": p.rank,
                 "number": p.dimension.number,
-                "title": _text(p.dimension.title, language),
+                "title": localised(p.dimension.title, language),
                 "current_level": _number(p.current_level),
                 "target": p.target,
                 "default_target": p.default_target,
                 "gap": _number(p.gap),
                 "factor": p.factor,
                 "priority": _number(p.priority),
-                "technologies": [_text(name, language) or tid for tid, name in p.technologies],
+                "technologies": [localised(name, language) or tid for tid, name in p.technologies],
             }
             for p in data.priorities
         ],
@@ -704,8 +687,8 @@ def report_data(diagnostic: Diagnostic) -> ReportData:
     The caller has already checked that the user may see the diagnostic.
     """
     from essor.diagnostics.benchmark import peer_benchmark_outcome
-    from essor.diagnostics.enums import DiagnosticKind, DiagnosticStatus, Phase
-    from essor.diagnostics.models import Diagnostic as Model
+    from essor.diagnostics.enums import DiagnosticKind, Phase
+    from essor.diagnostics.selectors import comparison_pair
     from essor.diagnostics.services import current_results, targets_of
 
     ref = diagnostic.referentiel.parsed
@@ -713,18 +696,10 @@ def report_data(diagnostic: Diagnostic) -> ReportData:
     targets = targets_of(diagnostic)
     previous = None
     expert = diagnostic.kind == DiagnosticKind.EXPERT
-    if expert and diagnostic.phase == Phase.T1 and diagnostic.company_id:
-        t0 = (
-            Model.objects.filter(
-                company_id=diagnostic.company_id,
-                kind=DiagnosticKind.EXPERT,
-                phase=Phase.T0,
-                status__in=[DiagnosticStatus.SUBMITTED, DiagnosticStatus.VALIDATED],
-                referentiel__ref_id=diagnostic.referentiel.ref_id,
-            )
-            .select_related("referentiel")
-            .first()
-        )
+    if expert and diagnostic.phase == Phase.T1 and diagnostic.company is not None:
+        t0, t1 = comparison_pair(user=None, company=diagnostic.company)
+        if t1 is None or t1.pk != diagnostic.pk:
+            t0 = None
         if t0 is not None:
             previous = PreviousDiagnostic(
                 referentiel=t0.referentiel.parsed,

@@ -66,14 +66,26 @@ def phases_open(company: Company) -> list[str]:
 
 
 def comparison_pair(*, user: Any, company: Company) -> tuple[Diagnostic | None, Diagnostic | None]:
-    """The firm's T0 and T1 expert diagnostics that have results (submitted or validated)."""
-    qs = company_diagnostics(user=user, company=company).filter(
+    """The firm's T0 and T1 expert diagnostics that have results (submitted or validated).
+
+    Only a T0 on the T1's référentiel id pairs with it (`progress.compare` refuses two
+    different référentiels); otherwise T0 is None. `user=None` reads without scoping, for
+    a caller that has already checked the user may see the T1 (the report).
+    """
+    base = (
+        Diagnostic.objects.filter(company=company)
+        if user is None
+        else company_diagnostics(user=user, company=company)
+    )
+    qs = base.filter(
         kind=DiagnosticKind.EXPERT,
         status__in=[DiagnosticStatus.SUBMITTED, DiagnosticStatus.VALIDATED],
-    )
-    t0 = qs.filter(phase=Phase.T0).first()
+    ).select_related("referentiel")
     t1 = qs.filter(phase=Phase.T1).first()
-    return t0, t1
+    t0_qs = qs.filter(phase=Phase.T0)
+    if t1 is not None:
+        t0_qs = t0_qs.filter(referentiel__ref_id=t1.referentiel.ref_id)
+    return t0_qs.first(), t1
 
 
 def contact_request_list(*, user: Any) -> QuerySet[ContactRequest]:

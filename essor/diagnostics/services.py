@@ -20,6 +20,7 @@ from essor.companies.enums import JourneyState
 from essor.companies.journey import journey_apply
 from essor.companies.models import Company
 from essor.core.services import audit_record
+from essor.core.workflow import status_record
 from essor.referentiel.answers import check_answer_map
 from essor.referentiel.enums import ReferentielKind
 from essor.referentiel.models import ReferentielVersion
@@ -41,10 +42,6 @@ DEFAULT_REFERENTIEL_ID = {
     DiagnosticKind.EXPERT: FULL_REFERENTIEL_ID,
     DiagnosticKind.SELF_ASSESSMENT: SELF_ASSESSMENT_REFERENTIEL_ID,
 }
-
-
-def _region_code(diagnostic: Diagnostic) -> str:
-    return diagnostic.region.code if diagnostic.region_id and diagnostic.region else ""
 
 
 def default_referentiel(kind: str) -> ReferentielVersion:
@@ -534,16 +531,16 @@ def contact_request_attach(*, request: ContactRequest, actor: Any) -> ContactReq
         diagnostic.region = company.region
         diagnostic.save(update_fields=["company", "region", "updated_at"])
         _complete(diagnostic)
-    locked.status = ContactRequestStatus.ATTACHED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=ContactRequestStatus.ATTACHED,
         verb="diagnostic.contact_request.attach",
-        obj=locked,
-        after={"company": company.siren, "contact": contact.pk, "diagnostic": diagnostic.pk},
+        actor=actor,
         region_code=company.region.code,
+        fields=["decided_by", "decided_at"],
+        after={"company": company.siren, "contact": contact.pk, "diagnostic": diagnostic.pk},
     )
     request.status = locked.status
     return locked
@@ -558,20 +555,16 @@ def contact_request_dismiss(*, request: ContactRequest, actor: Any, reason: str)
         raise DiagnosticError(_("Give the reason for dismissing the request."))
     locked = _pending_request(request)
     locked.first_name = locked.last_name = locked.email = locked.phone = ""
-    locked.status = ContactRequestStatus.DISMISSED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
-    locked.save(
-        update_fields=[
-            "first_name", "last_name", "email", "phone", "status", "decided_by", "decided_at"
-        ]
-    )  # fmt: skip
-    audit_record(
-        actor=actor,
+    status_record(
+        locked,
+        target=ContactRequestStatus.DISMISSED,
         verb="diagnostic.contact_request.dismiss",
-        obj=locked,
-        reason=reason,
+        actor=actor,
         region_code=locked.company.region.code,
+        reason=reason,
+        fields=["first_name", "last_name", "email", "phone", "decided_by", "decided_at"],
     )
     request.status = locked.status
     return locked

@@ -1,7 +1,7 @@
 """From the programme's data to a matching instance, and from the solution to explanations.
 
 Pure (no Django): the selectors load plain `ExpertFacts` and `FirmFacts` from the database
-(`selectors.matching_facts`); this module builds the domain-mode instance of
+(`selectors.expert_facts`, `selectors.firm_facts`); this module builds the domain-mode instance of
 `matching-format.md` §2, solves it with the exact core (`matching.py`) and explains every
 proposed pair (§4). Keeping it free of the database lets property tests run it on random
 instances.
@@ -154,12 +154,13 @@ def explain(
     )
 
 
-def _pair(
+def explain_pair(
     expert: ExpertFacts,
     firm: FirmFacts,
     weights: Mapping[str, float],
     centroids: Mapping[str, tuple[float, float]],
 ) -> dict[str, Any]:
+    """A proposed pair as a run stores it (`MatchingRun.result` rows): expert, cost, why."""
     why = explain(expert, firm, weights, centroids)
     return {
         "expert": expert.pk,
@@ -205,7 +206,7 @@ def solve_and_explain(
             "changed": False,
         }
         if chosen >= 0:
-            pair = _pair(experts[chosen], firm, weights, centroids)
+            pair = explain_pair(experts[chosen], firm, weights, centroids)
             assert pair["cost"] == int(result.cost_of[c])  # the explanation is the solver's cost
             row["pair"] = pair
             others = [(e, cost) for e, cost in ranked if e != chosen]

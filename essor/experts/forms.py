@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from essor.companies.validation import FieldError, clean_euros
+from essor.companies.forms import EurosField
 from essor.territories.models import Department, Organisation
 
 from .enums import Language, MissionKind, SkillLevel
@@ -18,26 +18,6 @@ def department_choices() -> list[tuple[str, str]]:
 
 MAX_DAILY_RATE_CENTS = 10_000_00 * 10
 """10,000 € a day: far above any consultant's rate, and inside the column's range."""
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros ("1 200,50"), cleaned to integer cents, at most `max_cents`."""
-
-    def __init__(self, *args: Any, max_cents: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.max_cents = max_cents
-
-    def clean(self, value: Any) -> int | None:
-        value = super().clean(value)
-        try:
-            cents = clean_euros(value)
-        except FieldError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if cents is not None and self.max_cents is not None and cents > self.max_cents:
-            raise forms.ValidationError(
-                _("At most %(max)s €.") % {"max": f"{self.max_cents // 100:,}".replace(",", " ")}
-            )
-        return cents
 
 
 class ExpertCreateForm(forms.Form):

@@ -8,6 +8,7 @@ diagnostic mission, all or nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from essor.companies.models import Company
 from essor.core.services import audit_record
 from essor.territories.models import Region
+from essor.territories.reference import department_centroids
 
 from . import adapter, selectors
 from .enums import MatchingRunStatus, MissionKind
@@ -40,7 +42,7 @@ def matching_run_create(
     firms = list(selectors.awaiting_firms(region=region))
     experts = selectors.expert_facts(selectors.matching_experts(region=region))
     result = adapter.solve_and_explain(
-        experts, selectors.firm_facts(firms), weights, selectors.centroids()
+        experts, selectors.firm_facts(firms), weights, department_centroids()
     )
     MatchingRun.objects.filter(region=region, status=MatchingRunStatus.DRAFT).update(
         status=MatchingRunStatus.DISCARDED
@@ -100,22 +102,18 @@ def matching_pair_change(
             for other in run.result["rows"]
             if other is not row and other["pair"] and other["pair"]["expert"] == expert_pk
         )
-        refusals = assignment_refusals(expert=expert, company=company, places_taken=taken)
+        (facts,) = selectors.expert_facts(
+            ExpertProfile.objects.filter(pk=expert_pk).select_related("home_department")
+        )
+        (firm,) = selectors.firm_facts([company])
+        refusals = assignment_refusals(
+            expert=expert, company=company, places_taken=taken, facts=(facts, firm)
+        )
         if refusals:
             raise AssignmentError(" ".join(str(r) for r in refusals))
-        (facts,) = selectors.expert_facts(ExpertProfile.objects.filter(pk=expert_pk))
-        (firm,) = selectors.firm_facts([company])
-        centroids = selectors.centroids()
-        why = adapter.explain(facts, firm, run.result["weights"], centroids)
-        row["pair"] = {
-            "expert": expert_pk,
-            "cost": why.cost,
-            "km": round(why.km, 1),
-            "covered": why.covered,
-            "missing": why.missing,
-            "load": why.load,
-            "capacity": facts.capacity,
-        }
+        row["pair"] = adapter.explain_pair(
+            facts, firm, run.result["weights"], department_centroids()
+        )
     chosen = row["pair"]["expert"] if row["pair"] else None
     others = [c for c in row["candidates"] if c["expert"] != chosen]
     row["next"] = {"expert": others[0]["expert"], "cost": others[0]["cost"]} if others else None
@@ -148,8 +146,29 @@ def matching_run_send(*, run: MatchingRun, actor: Any) -> list[Any]:
     pairs = [row for row in run.result.get("rows", []) if row["pair"]]
     if not pairs:
         raise ExpertError(_("There is no pair to send."))
-    companies = Company.objects.in_bulk([row["company"] for row in pairs])
-    experts = ExpertProfile.objects.in_bulk([row["pair"]["expert"] for row in pairs])
+    # Lock every row first, in `mission_propose`'s order (the experts, then the firms), so
+    # that the facts read once below stay true while the pairs are proposed one by one.
+    experts = {
+        e.pk: e
+        for e in ExpertProfile.objects.select_for_update()
+        .filter(pk__in={row["pair"]["expert"] for row in pairs})
+        .order_by("pk")
+    }
+    companies = {
+        c.pk: c
+        for c in Company.objects.select_for_update(of=("self",))
+        .select_related("department", "region")
+        .filter(pk__in={row["company"] for row in pairs})
+        .order_by("pk")
+    }
+    expert_facts = {
+        f.pk: f
+        for f in selectors.expert_facts(
+            ExpertProfile.objects.filter(pk__in=experts).select_related("home_department")
+        )
+    }
+    firm_facts = {f.pk: f for f in selectors.firm_facts(list(companies.values()))}
+    proposed: Counter[int] = Counter()  # missions proposed by this send, per expert
     missions = []
     problems = []
     for row in pairs:
@@ -167,10 +186,14 @@ def matching_run_send(*, run: MatchingRun, actor: Any) -> list[Any]:
                         company=company,
                         kind=MissionKind.DIAGNOSTIC,
                         matching_run=run,
+                        facts=(expert_facts[expert.pk], firm_facts[company.pk]),
+                        places_taken=proposed[expert.pk],
                     )
                 )
         except AssignmentError as exc:
             problems.append(f"{company.name}: {exc}")
+        else:
+            proposed[expert.pk] += 1
     if problems:
         raise AssignmentError(
             _("Nothing was sent. Change these pairs first: %(problems)s")

@@ -206,10 +206,6 @@ class Mission(models.Model):
         return f"{self.get_kind_display()} – {self.company.name} – {self.expert}"
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_MISSION_STATUSES
-
-    @property
     def rating_or_none(self) -> "MissionRating | None":
         """The firm's rating, or None (templates must not touch a missing one-to-one)."""
         try:
@@ -250,9 +246,9 @@ class MissionRating(models.Model):
 class CompanyNeed(models.Model):
     """A skill a firm needs from its expert, stated by its regional manager.
 
-    Until the diagnostics capability feeds needs from a diagnostic's gaps, this is the only
-    source of a firm's needs for matching (`selectors.company_needs`); a firm without any
-    stated need is matched on distance and load alone.
+    Matching adds these stated needs to the first priorities of the firm's latest complete
+    self-assessment (`selectors.company_needs`); a firm with neither is matched on distance
+    and load alone.
     """
 
     company = models.ForeignKey(

@@ -13,30 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from essor.accounts.perms import scope_of
+from essor.accounts.perms import can_manage_region, scope_of
 
 from .models import ExpertProfile, Mission
 from .workflow import EXPERT_ONLY
 
 
-def can_list_experts(user: Any) -> bool:
-    scope = scope_of(user)
-    return scope.is_national_admin or scope.is_regional_manager
-
-
 def can_decide_referencing(user: Any, expert: ExpertProfile) -> bool:
     """Referencing decisions: a national admin or a manager of the expert's home region."""
-    scope = scope_of(user)
-    return scope.is_national_admin or expert.region_id in scope.region_ids
-
-
-def can_match_region(user: Any, region_id: int) -> bool:
-    scope = scope_of(user)
-    return scope.is_national_admin or region_id in scope.region_ids
-
-
-def sees_all_regions(user: Any) -> bool:
-    return scope_of(user).is_national_admin
+    return can_manage_region(user, expert.region_id)
 
 
 def visible_region_ids(user: Any) -> frozenset[int] | None:
@@ -53,7 +38,7 @@ def can_act_on_mission(user: Any, mission: Mission, transition: str) -> bool:
     is_expert = mission.expert.user_id == getattr(user, "pk", None)
     if transition in EXPERT_ONLY:
         return is_expert
-    return is_expert or can_match_region(user, mission.region_id)
+    return is_expert or can_manage_region(user, mission.region_id)
 
 
 def can_rate_mission(user: Any, mission: Mission) -> bool:

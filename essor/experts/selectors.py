@@ -9,10 +9,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from essor.accounts.perms import scope_of
+from essor.accounts.perms import can_manage_region, scope_of
 from essor.companies.enums import JourneyState
 from essor.companies.models import Company
 from essor.territories.models import Department, Region
+from essor.territories.selectors import region_get
 
 from .adapter import ExpertFacts, FirmFacts
 from .enums import (
@@ -24,7 +25,7 @@ from .enums import (
     MissionStatus,
 )
 from .models import CompanyNeed, ConflictDeclaration, ExpertProfile, MatchingRun, Mission
-from .perms import can_match_region, visible_region_ids
+from .perms import visible_region_ids
 
 
 def _with_load(qs: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
@@ -33,11 +34,20 @@ def _with_load(qs: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
     )
 
 
-def expert_list(*, user: Any) -> QuerySet[ExpertProfile]:
+def expert_list(
+    *, user: Any, status: str | None = None, department: str | None = None
+) -> QuerySet[ExpertProfile]:
     """The experts the user may see: all for a national admin; for a regional manager, those
-    based in or covering one of their regions; nobody for anyone else."""
+    based in or covering one of their regions; nobody for anyone else.
+
+    `status` keeps the experts of that referencing status, `department` (a code) those
+    covering that department."""
     scope = scope_of(user)
     qs = ExpertProfile.objects.select_related("region", "home_department", "firm")
+    if status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(departments__code=department.strip().upper())
     if scope.is_national_admin:
         return _with_load(qs)
     if not scope.is_regional_manager:
@@ -161,8 +171,8 @@ def matching_regions(*, user: Any) -> QuerySet[Region]:
 
 
 def matching_region_get(*, user: Any, code: str) -> Region:
-    region = get_object_or_404(Region, code=code)
-    if not can_match_region(user, region.pk):
+    region = region_get(user=user, code=code)
+    if not can_manage_region(user, region.pk):
         raise Http404
     return region
 
@@ -305,21 +315,14 @@ def matching_experts(*, region: Region) -> QuerySet[ExpertProfile]:
     )
 
 
-def centroids() -> dict[str, tuple[float, float]]:
-    return {
-        code: (lat, lon)
-        for code, lat, lon in Department.objects.values_list("code", "latitude", "longitude")
-    }
-
-
 def matching_run_list(*, user: Any, region: Region) -> QuerySet[MatchingRun]:
-    if not can_match_region(user, region.pk):
+    if not can_manage_region(user, region.pk):
         return MatchingRun.objects.none()
     return MatchingRun.objects.filter(region=region).select_related("created_by")
 
 
 def matching_run_get(*, user: Any, pk: int) -> MatchingRun:
     run = get_object_or_404(MatchingRun.objects.select_related("region", "created_by"), pk=pk)
-    if not can_match_region(user, run.region_id):
+    if not can_manage_region(user, run.region_id):
         raise Http404
     return run

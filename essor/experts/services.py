@@ -228,7 +228,7 @@ def _conflict_for(expert: ExpertProfile, company: Company) -> ConflictDeclaratio
 
 def assignment_refusals(
     *, expert: ExpertProfile, company: Company, kind: str = MissionKind.DIAGNOSTIC,
-    places_taken: int = 0,
+    places_taken: int = 0, facts: tuple[adapter.ExpertFacts, adapter.FirmFacts] | None = None,
 ) -> list[str]:  # fmt: skip
     """Why this expert cannot be given this firm, in words (empty list: allowed).
 
@@ -237,16 +237,24 @@ def assignment_refusals(
     conflict of interest (refused with the declared reason), has not declined this firm's
     diagnostic, has a place left (open missions plus `places_taken` other pairs of the
     same matching run).
-    """
-    from .selectors import expert_facts, firm_facts
 
-    (facts,) = expert_facts(ExpertProfile.objects.filter(pk=expert.pk))
-    (firm,) = firm_facts([company])
+    `facts`: the expert's and the firm's facts when the caller already loaded them (for
+    many pairs at once); they are read here otherwise.
+    """
+    if facts is None:
+        from .selectors import expert_facts, firm_facts
+
+        (expert_data,) = expert_facts(
+            ExpertProfile.objects.filter(pk=expert.pk).select_related("home_department")
+        )
+        (firm,) = firm_facts([company])
+    else:
+        expert_data, firm = facts
     if kind != MissionKind.DIAGNOSTIC:
         firm = adapter.FirmFacts(firm.pk, firm.siren, firm.department, firm.needs, firm.group_name)
     names = {"expert": expert.full_name, "company": company.name}
     refusals = []
-    for problem in adapter.assignment_problems(facts, firm, places_taken):
+    for problem in adapter.assignment_problems(expert_data, firm, places_taken):
         if problem == "status":
             refusals.append(
                 _("%(expert)s is not referenced (status: %(status)s).")
@@ -268,7 +276,11 @@ def assignment_refusals(
         elif problem == "capacity":
             refusals.append(
                 _("%(expert)s has no place left (capacity %(capacity)s, %(open)s open missions).")
-                % {**names, "capacity": facts.capacity, "open": facts.open_missions + places_taken}
+                % {
+                    **names,
+                    "capacity": expert_data.capacity,
+                    "open": expert_data.open_missions + places_taken,
+                }
             )
     return refusals
 
@@ -277,12 +289,17 @@ def assignment_refusals(
 def mission_propose(
     *, actor: Any, expert: ExpertProfile, company: Company, kind: str = MissionKind.DIAGNOSTIC,
     matching_run: MatchingRun | None = None, note: str = "",
+    facts: tuple[adapter.ExpertFacts, adapter.FirmFacts] | None = None, places_taken: int = 0,
 ) -> Mission:  # fmt: skip
     """Propose a mission to an expert, or raise AssignmentError with every reason it breaks.
 
     The expert's row is locked first so that two managers proposing at once cannot both
     take the expert's last place. A diagnostic mission needs an eligible firm without an
     open diagnostic mission; a support mission needs a firm still on its journey.
+
+    `facts` and `places_taken` (see `assignment_refusals`) serve a caller proposing many
+    missions at once: it has locked the rows before loading the facts, and counts in
+    `places_taken` the missions it has already proposed to this expert since.
     """
     if kind not in MissionKind.values:
         raise AssignmentError(_("Unknown kind of mission."))
@@ -312,7 +329,9 @@ def mission_propose(
             _("%(company)s has left the programme (“%(state)s”).")
             % {"company": company.name, "state": company.get_state_display()}
         )
-    refusals += assignment_refusals(expert=expert, company=company, kind=kind)
+    refusals += assignment_refusals(
+        expert=expert, company=company, kind=kind, places_taken=places_taken, facts=facts
+    )
     if refusals:
         raise AssignmentError(" ".join(str(r) for r in refusals))
     try:

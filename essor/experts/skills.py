@@ -20,8 +20,9 @@ from typing import Any
 
 import yaml
 
+from essor.referentiel.texts import technology_families
+
 REFERENTIEL_FILE = "industrie-du-futur-2026.1.yaml"
-TECHNOLOGY_FILE = "technology_families.yaml"
 
 PILLAR = "pillar"
 DIMENSION = "dimension"
@@ -56,9 +57,9 @@ def skills() -> tuple[Skill, ...]:
                 Skill(dim["id"], DIMENSION, dim["title"]["fr"], dim["title"]["en"], pillar["id"])
             )
     known = {s.id for s in out}
-    for family in _load(TECHNOLOGY_FILE):
-        if family["id"] not in known:
-            out.append(Skill(family["id"], TECHNOLOGY, family["name"]["fr"], family["name"]["en"]))
+    for family_id, name in technology_families().items():
+        if family_id not in known:
+            out.append(Skill(family_id, TECHNOLOGY, name["fr"], name["en"]))
     return tuple(out)
 
 

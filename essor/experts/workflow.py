@@ -179,7 +179,6 @@ def _after_referencing(expert: ExpertProfile, spec: Transition, actor: Any, reas
                 actor=actor,
                 reason=str(_("The expert was suspended or withdrawn: %(reason)s"))
                 % {"reason": reason},
-                by_system=True,
             )
     if spec.name == "withdraw":
         for membership in Membership.objects.filter(user=expert.user, role=Role.EXPERT):
@@ -187,13 +186,10 @@ def _after_referencing(expert: ExpertProfile, spec: Transition, actor: Any, reas
 
 
 @transaction.atomic
-def mission_apply(
-    *, mission: Mission, transition: str, actor: Any, reason: str = "", by_system: bool = False
-) -> Mission:
+def mission_apply(*, mission: Mission, transition: str, actor: Any, reason: str = "") -> Mission:
     """Move a mission along, or raise WorkflowError with the reason.
 
-    The caller checks who may act (`perms.can_act_on_mission`); `by_system` marks the
-    declines the referencing workflow takes on the expert's behalf.
+    The caller checks who may act (`perms.can_act_on_mission`).
     """
     spec = MISSION.get(transition)
     if spec is None:

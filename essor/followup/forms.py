@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from essor.companies.validation import FieldError, clean_count, clean_euros
+from essor.companies.forms import CountField, EurosField
 
 from .enums import MONEY_KINDS, ImpactKind
 
@@ -19,7 +19,14 @@ class ImpactSurveyForm(forms.Form):
             help_text = (
                 _("In euros.") if kind in MONEY_KINDS else _("In persons (full-time equivalent).")
             )
-            self.fields[kind.value] = forms.CharField(label=kind.label, help_text=help_text)
+            required = {"required": _("Give a figure (0 if none).")}
+            self.fields[kind.value] = (
+                EurosField(
+                    label=kind.label, help_text=help_text, positive=False, error_messages=required
+                )
+                if kind in MONEY_KINDS
+                else CountField(label=kind.label, help_text=help_text, error_messages=required)
+            )
             self.fields[f"{kind.value}_evidence"] = forms.FileField(
                 label=_("Supporting document for: %(figure)s") % {"figure": kind.label},
                 required=False,
@@ -33,15 +40,6 @@ class ImpactSurveyForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for kind in ImpactKind:
-            raw = self.data.get(kind.value, "")
-            try:
-                value = clean_euros(raw) if kind in MONEY_KINDS else clean_count(raw)
-            except FieldError as exc:
-                self.add_error(kind.value, str(exc))
-                continue
-            if value is None:
-                self.add_error(kind.value, _("Give a figure (0 if none)."))
-            cleaned[kind.value] = value
             evidence = cleaned.get(f"{kind.value}_evidence")
             if evidence is not None and evidence.size > MAX_EVIDENCE_BYTES:
                 self.add_error(f"{kind.value}_evidence", _("The document is larger than 10 MB."))

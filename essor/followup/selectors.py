@@ -93,15 +93,19 @@ def impact_report(*, user: Any) -> list[ImpactRow]:
 def impact_total(rows: list[ImpactRow]) -> ImpactRow | None:
     """The sum over the rows, itself hidden below the small-count threshold.
 
-    Must be computed before `hide_small` so that hidden regions still count in the total.
+    Must be computed before `hide_small` so that hidden regions still count in the total. It
+    is also hidden when the hidden regions hold between 1 and k - 1 answers together: the
+    total minus the visible rows would then give the figures of fewer than k firms.
     """
     if not rows:
         return None
+    k = settings.ESSOR_SMALL_COUNT_THRESHOLD
     answered = sum(r.answered for r in rows)
+    in_hidden_rows = sum(r.answered for r in rows if r.hidden)
     total = ImpactRow(
         region=Region(code="", name=str(_("All your regions")), name_en=str(_("All your regions"))),
         answered=answered,
-        hidden=answered < settings.ESSOR_SMALL_COUNT_THRESHOLD,
+        hidden=answered < k or 0 < in_hidden_rows < k,
         with_evidence={k: sum(r.with_evidence.get(k, 0) for r in rows) for k in ImpactKind.values},
         without_evidence={
             k: sum(r.without_evidence.get(k, 0) for r in rows) for k in ImpactKind.values

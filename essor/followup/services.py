@@ -18,6 +18,7 @@ from essor.accounts.enums import Role
 from essor.accounts.models import User
 from essor.companies.models import Company
 from essor.core.services import audit_record
+from essor.core.workflow import status_record
 
 from .enums import ImpactKind, SurveyStatus
 from .models import FollowUp, ImpactFigure, ImpactSurvey
@@ -84,8 +85,10 @@ def _company_users(company: Company) -> list[User]:
 
 
 def _mail_survey(survey: ImpactSurvey, *, reminder: bool) -> int:
-    """E-mail every company user of the firm, each in their own language."""
-    sent = 0
+    """E-mail every company user of the firm, each in their own language, once the
+    transaction that records the sending commits (a rolled-back run sends nothing, so the
+    next run does not send twice). Returns the number of e-mails."""
+    messages: list[tuple[str, str, str]] = []
     path = reverse("followup:survey", args=[survey.pk])
     for user in _company_users(survey.company):
         with translation.override(user.language):
@@ -100,9 +103,14 @@ def _mail_survey(survey: ImpactSurvey, *, reminder: bool) -> int:
                 "and savings, with a supporting document when you have one.\n\n"
                 "Answer here: %(url)s\n"
             ) % {"company": survey.company.name, "url": settings.ESSOR_SITE_URL + path}
-        send_mail(subject, body, None, [user.email])
-        sent += 1
-    return sent
+        messages.append((str(subject), body, user.email))
+
+    def send() -> None:
+        for subject, body, address in messages:
+            send_mail(subject, body, None, [address])
+
+    transaction.on_commit(send)
+    return len(messages)
 
 
 @dataclass(frozen=True)
@@ -124,11 +132,14 @@ def surveys_send_due(*, now: dt.datetime | None = None) -> ReminderRun:
     due = ImpactSurvey.objects.select_for_update().select_related("company")
     for survey in due.filter(status=SurveyStatus.SCHEDULED, due_on__lte=today):
         emails += _mail_survey(survey, reminder=False)
-        survey.status = SurveyStatus.SENT
         survey.sent_at = survey.last_reminder_at = now
-        survey.save(update_fields=["status", "sent_at", "last_reminder_at"])
-        audit_record(
-            actor=None, verb="impact_survey.send", obj=survey, region_code=survey.region_code
+        status_record(
+            survey,
+            target=SurveyStatus.SENT,
+            verb="impact_survey.send",
+            actor=None,
+            region_code=survey.region_code,
+            fields=["sent_at", "last_reminder_at"],
         )
         surveys += 1
     cutoff = now - dt.timedelta(days=REMINDER_EVERY_DAYS)
@@ -169,15 +180,15 @@ def survey_submit(
         if evidence is not None:
             figure.evidence.save(evidence.name or "document", evidence, save=False)
         figure.save()
-    survey.status = SurveyStatus.SUBMITTED
     survey.submitted_at = timezone.now()
     survey.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
-    survey.save(update_fields=["status", "submitted_at", "submitted_by"])
-    audit_record(
-        actor=actor,
+    status_record(
+        survey,
+        target=SurveyStatus.SUBMITTED,
         verb="impact_survey.submit",
-        obj=survey,
-        after={k: v[0] for k, v in figures.items()},
+        actor=actor,
         region_code=survey.region_code,
+        fields=["submitted_at", "submitted_by"],
+        after={k: v[0] for k, v in figures.items()},
     )
     return survey

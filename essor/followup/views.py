@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -38,5 +39,6 @@ def impact(request: HttpRequest) -> HttpResponse:
         "rows": selectors.hide_small(rows),
         "total": selectors.hide_small([total])[0] if total else None,
         "kinds": kinds,
+        "k": settings.ESSOR_SMALL_COUNT_THRESHOLD,
     }
     return render(request, "followup/impact.html", context)

@@ -28,8 +28,8 @@ from essor.territories.models import Region
 from . import services
 from .enums import AidRegime, CostType, DecisionOutcome, PaymentBasis
 from .models import FundingRequest, Instrument, LedgerEntry
-from .rules import AidCase, max_allowed_cents
-from .selectors import aid_history, budget_current
+from .rules import max_allowed_cents
+from .selectors import budget_current, firm_aid_case
 
 # Regional envelopes in euros: the demo regions (where the demo firms are) get more.
 DEMO_ENVELOPES_EUROS = {"84": 12_000_000, "53": 10_000_000, "44": 9_000_000, "75": 9_000_000}
@@ -113,7 +113,7 @@ def _file(
     costs: dict[str, int] = {}
     for line in lines:
         costs[line.cost_type] = costs.get(line.cost_type, 0) + line.amount_cents
-    case = AidCase(company.size_class, costs, 1, timezone.localdate(), aid_history(company))
+    case = firm_aid_case(company, costs, amount_cents=1)
     ceiling = max_allowed_cents(case, instrument.rules())
     if ceiling < 10_000_00:
         return None

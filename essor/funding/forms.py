@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from essor.companies import validation as v
+from essor.companies.forms import EurosField
 
 from .enums import AidRegime, CostType, DecisionOutcome, PaymentBasis
 from .models import Instrument
@@ -23,28 +23,6 @@ def not_in_future(day: dt.date) -> dt.date:
     if day > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."))
     return day
-
-
-class EurosField(forms.Field):
-    """An amount typed in euros (“12 345,67” or “12345.67”), cleaned to integer cents."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20})
-
-    def __init__(self, *args: Any, positive: bool = True, **kwargs: Any) -> None:
-        self.positive = positive
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> int | None:
-        text = str(value or "").strip()
-        if len(text) > 20:
-            raise ValidationError(_("“%(value)s” is not an amount in euros.") % {"value": text})
-        try:
-            cents = v.clean_euros(text)
-        except v.FieldError as exc:
-            raise ValidationError(str(exc)) from None
-        if cents is not None and self.positive and cents <= 0:
-            raise ValidationError(_("The amount must be more than zero."))
-        return cents
 
 
 class PlanChoiceField(forms.ModelChoiceField[Any]):

@@ -24,7 +24,7 @@ allocated — the available amount never goes below zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 ALLOCATED = "allocated"
@@ -78,14 +78,6 @@ def balances_from_sums(sums: Mapping[str, int | None]) -> Balances:
         paid=sums.get(PAID) or 0,
         released=sums.get(RELEASED) or 0,
     )
-
-
-def balances_from_entries(entries: Iterable[tuple[str, int]]) -> Balances:
-    """Balances from (account, signed amount) pairs."""
-    sums: dict[str, int] = {}
-    for account, amount in entries:
-        sums[account] = sums.get(account, 0) + amount
-    return balances_from_sums(sums)
 
 
 def request_problems(b: Balances) -> list[str]:

@@ -516,5 +516,8 @@ class LedgerEntry(models.Model):
 
     @property
     def actor_name(self) -> str:
-        """The actor's name as recorded (without the e-mail address kept in the label)."""
-        return self.actor_label.split(" <", 1)[0]
+        """The actor as the ledger shows it: like an audit event's actor, the platform
+        itself is named in the reader's language, a person by the name recorded."""
+        from essor.core.models import AuditEvent
+
+        return AuditEvent(actor_id=self.actor_id, actor_label=self.actor_label).actor_display

@@ -50,8 +50,12 @@ def can_file_request(user: Any, company: Company) -> bool:
     return company.pk in scope_of(user).company_ids or is_assigned_expert(user, company)
 
 
-def can_edit_request(user: Any, request: FundingRequest) -> bool:
-    return request.status == RequestStatus.DRAFT and can_file_request(user, request.company)
+def can_edit_request(user: Any, request: FundingRequest, *, can_file: bool | None = None) -> bool:
+    """Change a draft: whoever may file for the firm (`can_file`, when the caller already
+    knows it)."""
+    if request.status != RequestStatus.DRAFT:
+        return False
+    return can_file if can_file is not None else can_file_request(user, request.company)
 
 
 def can_instruct(user: Any, region_id: int) -> bool:

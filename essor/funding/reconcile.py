@@ -16,7 +16,7 @@
 7. releases happen only on closed projects, and a closed project has nothing left to pay;
 8. every entry carries its envelope's region and has an audit event (design.md §5).
 
-Run by `manage.py funding_check` and `essor funding reconcile` (exit status 1 on a problem).
+Run by `essor funding reconcile` (exit status 1 on a problem).
 """
 
 from __future__ import annotations

@@ -52,7 +52,6 @@ from django.utils.translation import gettext_noop
 
 DE_MINIMIS_CEILING_CENTS = 300_000_00
 DE_MINIMIS_YEARS = 3
-DE_MINIMIS_REGULATION = "Regulation (EU) 2023/2831, Article 3(2)"
 
 RULE_AMOUNT = "amount"
 RULE_SIZE_CLASS = "size_class"

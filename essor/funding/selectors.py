@@ -31,7 +31,7 @@ from .models import (
     LedgerEntry,
 )
 from .perms import assigned_company_ids, can_instruct, can_view_consumption, sees_firms
-from .rules import DE_MINIMIS_CEILING_CENTS, AidCase, PastAid, Verdict, aid_check
+from .rules import DE_MINIMIS_CEILING_CENTS, AidCase, PastAid, Verdict, aid_check, window_total
 
 # ----------------------------------------------------------------------------- requests
 
@@ -51,8 +51,8 @@ def request_list(*, user: Any) -> QuerySet[FundingRequest]:
 
 
 def request_get(*, user: Any, pk: int) -> FundingRequest:
-    """The request, or 404 outside the user's scope."""
-    return get_object_or_404(request_list(user=user), pk=pk)
+    """The request, or 404 outside the user's scope (its lines and their actions loaded)."""
+    return get_object_or_404(request_list(user=user).prefetch_related("lines__action"), pk=pk)
 
 
 def funding_company_list(*, user: Any) -> QuerySet[Company]:
@@ -157,6 +157,47 @@ def request_costs(request: FundingRequest) -> dict[str, int]:
     return dict(costs)
 
 
+def firm_aid_case(
+    company: Company,
+    costs_cents: dict[str, int],
+    *,
+    amount_cents: int,
+    on: dt.date | None = None,
+    exclude_request_id: int | None = None,
+    history: tuple[PastAid, ...] | None = None,
+) -> AidCase:
+    """A firm's project as the aid rules see it (`aid_case` for a request already saved).
+    `history` may be given when the caller already loaded the undertaking's aids."""
+    if history is None:
+        history = aid_history(company, exclude_request_id=exclude_request_id)
+    return AidCase(
+        size_class=company.size_class,
+        costs_cents=costs_cents,
+        amount_cents=amount_cents,
+        on=on or timezone.localdate(),
+        history=history,
+    )
+
+
+def aid_case(
+    request: FundingRequest,
+    *,
+    amount_cents: int | None = None,
+    on: dt.date | None = None,
+    history: tuple[PastAid, ...] | None = None,
+) -> AidCase:
+    """The request as the aid rules see it (or with another amount or day); its own
+    decision, if any, is left out of the history."""
+    return firm_aid_case(
+        request.company,
+        request_costs(request),
+        amount_cents=request.amount_cents if amount_cents is None else amount_cents,
+        on=on,
+        exclude_request_id=request.pk,
+        history=history,
+    )
+
+
 def aid_verdict(
     request: FundingRequest,
     *,
@@ -166,14 +207,7 @@ def aid_verdict(
 ) -> Verdict:
     """The aid rules applied to this request (or to another instrument or amount)."""
     instrument = instrument or request.instrument
-    case = AidCase(
-        size_class=request.company.size_class,
-        costs_cents=request_costs(request),
-        amount_cents=request.amount_cents if amount_cents is None else amount_cents,
-        on=on or timezone.localdate(),
-        history=aid_history(request.company, exclude_request_id=request.pk),
-    )
-    return aid_check(case, instrument.rules())
+    return aid_check(aid_case(request, amount_cents=amount_cents, on=on), instrument.rules())
 
 
 @dataclass(frozen=True)
@@ -187,11 +221,14 @@ class AidSummary:
     group_firms: int  # other firms counted as the same undertaking
 
 
-def aid_summary(company: Company) -> AidSummary:
-    from .rules import DE_MINIMIS_CEILING_CENTS, window_total
+def de_minimis_used(company: Company) -> int:
+    """The undertaking's de minimis aids (grant equivalents) over the three years ending
+    today."""
+    return window_total(aid_history(company), timezone.localdate())
 
-    history = aid_history(company)
-    total = window_total(history, timezone.localdate())
+
+def aid_summary(company: Company) -> AidSummary:
+    total = de_minimis_used(company)
     return AidSummary(
         decisions=list(
             Decision.objects.filter(request__company=company)
@@ -219,11 +256,16 @@ def committee_candidates(
     """
     candidates, verdicts, limits = [], {}, {}
     today = timezone.localdate()
+    # Each firm's aid history is read once, whatever the number of its requests waiting (a
+    # submitted request has no decision yet: there is nothing of its own to leave out).
+    histories: dict[int, tuple[PastAid, ...]] = {}
     for request in requests:
-        verdict = aid_verdict(request, on=today)
-        verdicts[request.pk] = verdict
         firm = request.company_id
+        if firm not in histories:
+            histories[firm] = aid_history(request.company)
         rules = request.instrument.rules()
+        verdict = aid_check(aid_case(request, on=today, history=histories[firm]), rules)
+        verdicts[request.pk] = verdict
         dm_key, ceiling_key = f"de_minimis:{firm}", f"ceiling:{firm}:{rules.code}"
         limits[dm_key] = DE_MINIMIS_CEILING_CENTS - (
             verdict.de_minimis_total_cents - verdict.gge_cents
@@ -279,13 +321,6 @@ def envelope_balances(envelope: Envelope) -> Balances:
 def request_balances(request: FundingRequest) -> Balances:
     sums = _sums(LedgerEntry.objects.filter(request=request))
     return balances_from_sums(sums.get((), {}))
-
-
-def balances_by_envelope() -> dict[int, Balances]:
-    return {
-        key[0]: balances_from_sums(sums)
-        for key, sums in _sums(LedgerEntry.objects.all(), "envelope_id").items()
-    }
 
 
 def allocated_total() -> int:

@@ -12,10 +12,10 @@ an audit event (who, when, from, to, why).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from essor.core.workflow import status_record
@@ -33,28 +33,31 @@ class Transition:
     name: str
     sources: frozenset[str]
     target: str
-    label: str | Promise
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("submit", frozenset({R.DRAFT}), R.SUBMITTED, _("Submit the request")),
-        Transition("grant", frozenset({R.SUBMITTED}), R.GRANTED, _("Grant the request")),
-        Transition("refuse", frozenset({R.SUBMITTED}), R.REFUSED, _("Refuse the request")),
-        Transition("close", frozenset({R.GRANTED}), R.CLOSED, _("Close the project")),
-        Transition(
-            "withdraw", frozenset({R.DRAFT, R.SUBMITTED}), R.WITHDRAWN, _("Withdraw the request")
-        ),
+        Transition("submit", frozenset({R.DRAFT}), R.SUBMITTED),
+        Transition("grant", frozenset({R.SUBMITTED}), R.GRANTED),
+        Transition("refuse", frozenset({R.SUBMITTED}), R.REFUSED),
+        Transition("close", frozenset({R.GRANTED}), R.CLOSED),
+        Transition("withdraw", frozenset({R.DRAFT, R.SUBMITTED}), R.WITHDRAWN),
     )
 }
 
 
 def request_move(
-    *, request: FundingRequest, transition: str, actor: Any, reason: str = ""
+    *,
+    request: FundingRequest,
+    transition: str,
+    actor: Any,
+    reason: str = "",
+    fields: Iterable[str] = (),
 ) -> FundingRequest:
-    """Change the request's status along `transition` and audit it. The caller holds the
-    request's row lock and runs inside a transaction."""
+    """Change the request's status along `transition` and audit it; `fields` are the other
+    columns the step set on the request. The caller holds the request's row lock and runs
+    inside a transaction."""
     spec = TRANSITIONS[transition]
     if request.status not in spec.sources:
         raise WorkflowError(
@@ -68,6 +71,6 @@ def request_move(
         actor=actor,
         reason=reason,
         region_code=request.region.code,
-        fields=["submitted_at"],
+        fields=fields,
     )
     return request

@@ -75,16 +75,29 @@ def _title(ref: Referentiel, language: str) -> str:
 
 
 def parse_upload(name: str, content: bytes) -> Any:
-    """Read an uploaded file as strict JSON (`.json`) or strict YAML; raises LoadError."""
+    """Read an uploaded file as strict JSON (`.json`) or strict YAML; raises LoadError.
+
+    The publish page's own messages (not UTF-8, empty, not a mapping) are translated here,
+    at the Django edge; the pure loader and validator keep theirs in English for the CLI.
+    """
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"not UTF-8 text (byte {exc.start})", source=name) from None
+        raise LoadError(
+            _("The file is not UTF-8 text (byte %(byte)s).") % {"byte": exc.start}, source=name
+        ) from None
     if not text.strip():
-        raise LoadError("the file is empty", source=name)
+        raise LoadError(_("The file is empty."), source=name)
     if name.lower().endswith(".json"):
-        return loads_json(text, source=name)
-    return loads_yaml(text, source=name)
+        document = loads_json(text, source=name)
+    else:
+        document = loads_yaml(text, source=name)
+    if not isinstance(document, Mapping):
+        raise LoadError(
+            _("The file must hold one mapping at its top level: the référentiel document."),
+            source=name,
+        )
+    return document
 
 
 def _checked(document: Any) -> tuple[Referentiel, str]:

@@ -50,3 +50,31 @@ def test_a_plan_in_the_api(cast: Cast) -> None:
         plan.pk
     ]
     assert json.loads(api(cast, "manager_b", "/action-plans").content) == []
+
+
+def test_the_plan_detail_queries_do_not_grow_with_its_actions(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = draft_plan(cast.company_a)
+    first, *others = plan.actions.all()
+    for action in others:
+        services.action_remove(action=action, actor=None)
+    _token, secret = api_token_create(user=cast.users["company"], name="test")
+    client, headers = Client(), {"Authorization": f"Bearer {secret}"}
+    path = f"/api/v1/action-plans/{plan.pk}"
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(path, headers=headers).status_code == 200
+    # The token, its user, the plan with its firm, region and diagnostic, its actions once.
+    assert len(one.captured_queries) <= 5
+    for n in range(7):
+        services.action_add(
+            plan=plan,
+            actor=None,
+            data=services.ActionData(dimension_id=first.dimension_id, title=f"Action {n}"),
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(path, headers=headers)
+    assert len(json.loads(response.content)["actions"]) == 8

@@ -4,6 +4,7 @@ validated by the firm then the region, followed; the funding request filed from 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -205,3 +206,49 @@ def test_progress_is_reported_on_the_page(cast: Cast) -> None:
         manager.post(url, {f"{prefix}-status": "done", f"{prefix}-progress": "100"}).status_code
         == 404
     )
+
+
+def _plan_of(cast: Cast, actions: int, *, validated: bool) -> ActionPlan:
+    """A plan of firm A with exactly `actions` complete actions, validated or a draft."""
+    plan = draft_plan(cast.company_a)
+    first, *others = plan.actions.all()
+    for action in others:
+        services.action_remove(action=action, actor=None)
+    complete(first)
+    for _n in range(actions - 1):
+        added = services.action_add(
+            plan=plan,
+            actor=None,
+            data=services.ActionData(dimension_id=first.dimension_id, title="Autre action"),
+        )
+        complete(added)
+    if validated:
+        services.plan_submit(plan=plan, actor=None)
+        services.plan_company_validate(plan=plan, actor=None)
+        services.plan_validate(plan=plan, actor=None)
+    assert plan.actions.count() == actions
+    return plan
+
+
+# Queries of the plan page, whatever its number of actions (session and user included; an
+# expert's access is checked against the expert's missions).
+PLAN_PAGE_QUERIES = {
+    ("company", False): 6,
+    ("company", True): 7,
+    ("expert", False): 8,
+    ("expert", True): 10,
+}
+
+
+@pytest.mark.parametrize("validated", [False, True], ids=["draft", "validated"])
+@pytest.mark.parametrize("actions", [1, 8])
+@pytest.mark.parametrize("actor", ["company", "expert"])
+def test_the_plan_page_queries_do_not_grow_with_its_actions(
+    cast: Cast, django_assert_max_num_queries: Any, actor: str, actions: int, validated: bool
+) -> None:
+    plan = _plan_of(cast, actions, validated=validated)
+    client = client_for(cast, actor)
+    with django_assert_max_num_queries(PLAN_PAGE_QUERIES[actor, validated]):
+        response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr id="action-') == actions

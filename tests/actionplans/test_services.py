@@ -14,7 +14,12 @@ from essor.actionplans.models import Action, ActionPlan
 from essor.actionplans.selectors import plan_summary
 from essor.actionplans.workflow import PlanError, WorkflowError
 from essor.companies.enums import JourneyState
-from essor.companies.journey import TRANSITIONS, blocking_reasons, journey_apply
+from essor.companies.journey import (
+    TRANSITIONS,
+    TransitionError,
+    blocking_reasons,
+    journey_apply,
+)
 from essor.core.models import AuditEvent
 from essor.core.services import audit_trail
 from essor.diagnostics.scoring import raw_scores
@@ -65,6 +70,13 @@ def test_the_plan_is_prefilled_with_one_action_per_top_priority(cast: Cast) -> N
     actions = list(plan.actions.all())
     assert len(expected) >= 2  # the example has gaps on several dimensions
     assert [a.dimension_id for a in actions] == [p.dimension_id for p in expected]
+    # The ranking itself, written out (not recomputed): the roadmap answered at level 1 first.
+    assert [a.dimension_id for a in actions] == [
+        "feuille-de-route",
+        "automatisation-robotique",
+        "efficacite-energetique",
+        "ressources-circularite",
+    ]
     assert [a.order for a in actions] == list(range(1, len(expected) + 1))
     dimensions = {d.id: d for d in ref.dimensions}
     for action, priority in zip(actions, expected, strict=True):
@@ -122,14 +134,14 @@ def test_action_guards_name_the_field(cast: Cast) -> None:
         "start_date": data_of(action, start_date=dt.date(1203, 1, 1), end_date=None),
     }
     messages = {
-        "owner": "“owner” has at most 200 characters",
+        "owner": "“Owner” has at most 200 characters",
         "start_date": "a year from 2000 to 2100",
-        "end_date": "“end” is before “start”",
-        "estimated_cost_cents": "“estimated cost (cents)” cannot be negative",
+        "end_date": "“End” is before “Start”",
+        "estimated_cost_cents": "“Estimated cost (€)” cannot be negative",
         "kpi_effects": "unknown KPI happiness",
         "technology_family": "unknown technology family",
         "dimension_id": "choose a dimension",
-        "title": "“title” is required",
+        "title": "“Title” is required",
     }
     for field, data in cases.items():
         with pytest.raises(services.ActionInvalid) as refused:
@@ -203,9 +215,10 @@ def test_submitting_needs_cost_dates_and_owner_of_every_action(cast: Cast) -> No
         services.plan_submit(plan=plan, actor=None)
     message = str(refused.value)
     assert f"Action 1 “{first.title}”" in message
-    for label in ("estimated cost (cents)", "start", "end", "owner"):
+    for label in ("Estimated cost (€)", "Start", "End", "Owner"):
         assert label in message
     assert "Action 2" not in message
+    assert "cents" not in message  # the form's label, not the model's
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     for action in plan.actions.all():
@@ -244,7 +257,7 @@ def test_the_diagnostics_guard_still_holds_on_the_journey(cast: Cast) -> None:
     company = at_state(cast.company_a, JourneyState.DIAGNOSED)
     reasons = blocking_reasons(company, TRANSITIONS["validate_plan"])
     assert any("no validated expert diagnostic" in r for r in reasons)
-    with pytest.raises(Exception, match="no validated expert diagnostic"):
+    with pytest.raises(TransitionError, match="no validated expert diagnostic"):
         journey_apply(company=company, transition="validate_plan", actor=None, by_system=True)
 
 
@@ -304,7 +317,7 @@ def test_progress_is_reported_once_validated_and_stays_coherent(cast: Cast) -> N
     assert action is not None
     with pytest.raises(services.ActionInvalid) as refused:
         services.action_progress_set(action=action, actor=None, status="planned", progress=20)
-    assert "“progress (%)”" in refused.value.errors["progress"]
+    assert "“Progress (%)”" in refused.value.errors["progress"]
     with pytest.raises(services.ActionInvalid):
         services.action_progress_set(action=action, actor=None, status="in_progress", progress=120)
     services.action_progress_set(
@@ -347,3 +360,11 @@ def test_late_means_not_finished_and_past_its_end(cast: Cast) -> None:
     assert summary.total_cost_cents == 20_000_00 * len(actions)
     # abandoned actions do not weigh in the mean progress
     assert summary.progress == round(100 / (len(actions) - 1))
+
+
+def test_the_steps_before_diagnosed_follow_the_journey_order() -> None:
+    assert {
+        JourneyState.IDENTIFIED,
+        JourneyState.ELIGIBLE,
+        JourneyState.DIAGNOSTIC_SCHEDULED,
+    } == services.BEFORE_DIAGNOSED

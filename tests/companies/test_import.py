@@ -216,7 +216,9 @@ def test_read_only_export_columns_are_ignored_and_stray_values_are_errors(
 
 def test_figures_too_large_for_the_database_are_errors(reference: None, english: None) -> None:
     result = import_companies(csv_file(row(64, headcount="99999999999")))
-    assert report(result) == [(2, "headcount", "99999999999", "This headcount is too large.")]
+    assert report(result) == [
+        (2, "headcount", "99999999999", "“99999999999” is too large: at most 2,147,483,647.")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,6 @@ def test_bad_euros(raw: str, message: str, english: None) -> None:
 def test_counts() -> None:
     assert v.clean_count("1 200") == 1200
     assert v.clean_count("") is None
-    for bad in ("-1", "2.5", "douze"):
+    for bad in ("-1", "2.5", "douze", "inf", "NaN", "1e999", "2147483648"):
         with pytest.raises(v.FieldError):
             v.clean_count(bad)

@@ -242,3 +242,25 @@ def test_the_report_pages(cast: Cast) -> None:
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert _client(cast, "manager_b").get(url).status_code == 404
+
+
+def test_t0_and_t1_on_different_referentiels_are_not_compared(cast: Cast) -> None:
+    """A T1 on another référentiel id never pairs with the T0 (no 500 from `compare`)."""
+    from essor.diagnostics.report import report_data
+    from essor.referentiel.scoring import score_validated
+    from essor.referentiel.services import referentiel_publish
+    from tests.referentiel.helpers import full_doc
+
+    company = cast.company_a
+    validated_diagnostic(company)
+    t1 = validated_diagnostic(company, phase=Phase.T1)
+    other, _ = referentiel_publish(document={**full_doc(), "id": "autre-referentiel"}, actor=None)
+    results = score_validated(other.parsed, {})
+    Diagnostic.objects.filter(pk=t1.pk).update(referentiel=other, answers={}, results=results)
+    t1.refresh_from_db()
+    response = _client(cast, "manager_a").get(
+        reverse("diagnostics:diagnostic_compare", args=[company.pk])
+    )
+    assert response.status_code == 200
+    assert response.context["t0"] is None and response.context["rows"] is None
+    assert report_data(t1).progress is None

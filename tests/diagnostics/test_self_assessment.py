@@ -284,3 +284,22 @@ def test_a_company_user_records_the_self_assessment_for_their_firm(cast: Any) ->
     assert (diagnostic.company, diagnostic.created_by) == (cast.company_a, cast.users["company"])
     assert diagnostic.completed_at is not None
     assert AuditEvent.objects.filter(verb="diagnostic.link", actor=cast.users["company"]).exists()
+
+
+def test_the_number_of_axes_and_the_reading_rule_come_from_the_referentiel() -> None:
+    """No "six axes" written in the pages: the count and the overall rule are the
+    published référentiel's (a new version may have more pillars, or average dimensions)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    pillars = _pillars()
+    start = client.get(reverse("diagnostics:self_start")).content.decode()
+    assert f"{len(pillars)} axes of modernisation" in start
+    client.post(reverse("diagnostics:self_start"), {"action": "start"})
+    for index, pillar_id in enumerate(pillars):
+        go = "finish" if index + 1 == len(pillars) else "next"
+        data = {**_first_choices(client, pillar_id), "go": go}
+        client.post(reverse("diagnostics:self_pillar", args=[pillar_id]), data)
+    result = client.get(reverse("diagnostics:self_result"))
+    body = result.content.decode()
+    assert result.context["overall_by_pillars"] is True  # `aggregation.overall: pillars`
+    assert f"Your {len(pillars)} axes" in body
+    assert f"the average of the {len(pillars)} axes." in body

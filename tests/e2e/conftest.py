@@ -81,6 +81,19 @@ def demo_accounts(transactional_db: None) -> list[Any]:
     return demo_accounts_create()
 
 
+def login(page: Any, base: str, email: str, password: str | None = None, wait: bool = True) -> None:
+    """Log in through the French login form (the demo password unless told otherwise); wait
+    for the home page unless `wait` is False (a login meant to fail)."""
+    from essor.core.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    if wait:
+        page.wait_for_url(f"{base}/")
+
+
 def check_accessibility(page: Any, label: str) -> None:
     """axe-core on the current page: no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe

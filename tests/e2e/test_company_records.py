@@ -9,22 +9,13 @@ import pytest
 from stdnum import luhn
 
 from essor.companies.models import Contact, Establishment
-from essor.core.demo import DEMO_PASSWORD
 from essor.diagnostics.enums import ContactRequestStatus
 from essor.diagnostics.models import ContactRequest
 from tests.diagnostics.helpers import pending_contact_request
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, login, screenshot
 from tests.factories import make_company
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_manager_adds_a_site_and_a_contact_then_attaches_a_visitor(
@@ -33,7 +24,7 @@ def test_a_manager_adds_a_site_and_a_contact_then_attaches_a_visitor(
     firm = make_company(n=950, department="69", name="Forges du Lyonnais")
     request = pending_contact_request(firm, last_name="Visiteuse")
     base = live_server.url
-    _login(page, base, "region.ara@demo.essor.fr")
+    login(page, base, "region.ara@demo.essor.fr")
 
     page.goto(f"{base}{firm.get_absolute_url()}")
     page.locator("main").get_by_role("link", name="Ajouter un établissement").click()

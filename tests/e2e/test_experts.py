@@ -9,21 +9,12 @@ import pytest
 from essor.accounts.models import User
 from essor.companies.enums import JourneyState
 from essor.companies.journey import journey_apply
-from essor.core.demo import DEMO_PASSWORD
 from essor.experts.models import Mission
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, login, screenshot
 from tests.experts.factories import make_expert
 from tests.factories import make_company
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_manager_matches_and_the_expert_accepts(
@@ -37,7 +28,7 @@ def test_a_manager_matches_and_the_expert_accepts(
                 covers=("69", "38"), capacity=2)  # fmt: skip
     base = live_server.url
 
-    _login(page, base, "region.ara@demo.essor.fr")
+    login(page, base, "region.ara@demo.essor.fr")
     page.goto(f"{base}/matching/")
     check_accessibility(page, "matching region page")
     page.locator("main").get_by_role("button", name="Lancer l'affectation").click()
@@ -50,7 +41,7 @@ def test_a_manager_matches_and_the_expert_accepts(
     assert Mission.objects.filter(status="proposed").count() == 2
 
     page.context.clear_cookies()
-    _login(page, base, "expert@demo.essor.fr")
+    login(page, base, "expert@demo.essor.fr")
     page.goto(f"{base}/missions/")
     check_accessibility(page, "my missions")
     screenshot(page, "my-missions-fr")

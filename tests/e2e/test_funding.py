@@ -12,21 +12,12 @@ from essor.accounts.enums import Role
 from essor.accounts.models import Membership
 from essor.companies.enums import JourneyState
 from essor.companies.models import Company
-from essor.core.demo import DEMO_PASSWORD
 from essor.funding import services
 from essor.funding.models import Decision, FundingRequest, LedgerEntry
 from essor.funding.reconcile import ledger_check
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_firm_files_and_the_manager_decides_once(
@@ -46,7 +37,7 @@ def test_a_firm_files_and_the_manager_decides_once(
     services.envelope_set(region_id=region_id, amount_cents=1_000_000_00, actor=None)
     base = live_server.url
 
-    _login(page, base, "entreprise@demo.essor.fr")
+    login(page, base, "entreprise@demo.essor.fr")
     page.goto(f"{base}/funding/requests/new/{firm.pk}/")
     check_accessibility(page, "new funding request")
     page.get_by_label("Projet").fill("Cellule robotisée")
@@ -67,7 +58,7 @@ def test_a_firm_files_and_the_manager_decides_once(
     assert firm.state == JourneyState.FINANCING_REQUESTED
 
     page.context.clear_cookies()
-    _login(page, base, "region.ara@demo.essor.fr")
+    login(page, base, "region.ara@demo.essor.fr")
     page.goto(f"{base}/funding/requests/{request.pk}/")
     assert "Les règles d'aide autorisent 40\u00a0000,00\u00a0€" in page.locator("main").inner_text()
     check_accessibility(page, "request under instruction")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from essor.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import check_accessibility, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,18 +23,11 @@ HOME_LINKS = {
 }
 
 
-def _login(page: Any, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.email.split("@")[0])
 def test_each_demo_role_logs_in_and_reaches_its_home(
     page: Any, live_server: Any, demo_accounts: Any, account: Any
 ) -> None:
-    _login(page, live_server.url, account.email, DEMO_PASSWORD)
+    login(page, live_server.url, account.email, DEMO_PASSWORD, wait=False)
     page.wait_for_url(f"{live_server.url}/")
     heading = page.get_by_role("heading", level=1)
     assert account.full_name.split(" ")[0] in heading.inner_text()
@@ -50,7 +43,7 @@ def test_each_demo_role_logs_in_and_reaches_its_home(
 def test_a_wrong_password_shows_a_clear_message(
     page: Any, live_server: Any, demo_accounts: Any
 ) -> None:
-    _login(page, live_server.url, "region.ara@demo.essor.fr", "pas-le-bon-mot-de-passe")
+    login(page, live_server.url, "region.ara@demo.essor.fr", "pas-le-bon-mot-de-passe", wait=False)
     alert = page.get_by_role("alert")
     assert "mot de passe" in alert.inner_text().lower()
     assert page.url.endswith("/accounts/login/")
@@ -60,7 +53,7 @@ def test_a_wrong_password_shows_a_clear_message(
 def test_the_language_switch_turns_the_pages_into_english(
     page: Any, live_server: Any, demo_accounts: Any
 ) -> None:
-    _login(page, live_server.url, "region.ara@demo.essor.fr", DEMO_PASSWORD)
+    login(page, live_server.url, "region.ara@demo.essor.fr", DEMO_PASSWORD, wait=False)
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.get_by_label("Langue").select_option("en")
@@ -78,7 +71,7 @@ def test_the_language_switch_turns_the_pages_into_english(
 def test_a_regional_manager_sees_only_their_region_team(
     page: Any, live_server: Any, demo_accounts: Any
 ) -> None:
-    _login(page, live_server.url, "region.ara@demo.essor.fr", DEMO_PASSWORD)
+    login(page, live_server.url, "region.ara@demo.essor.fr", DEMO_PASSWORD, wait=False)
     page.wait_for_url(f"{live_server.url}/")
     response = page.goto(f"{live_server.url}/regions/84/team/")
     assert response.status == 200

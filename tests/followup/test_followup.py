@@ -1,6 +1,7 @@
 """Follow-up: T1 due date and impact survey on the journey, sending, reminders, answers, report."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -63,17 +64,21 @@ def _due_survey(cast: Cast) -> ImpactSurvey:
     )
 
 
-def test_due_surveys_are_sent_then_reminded_every_two_weeks_three_times(cast: Cast) -> None:
+def test_due_surveys_are_sent_then_reminded_every_two_weeks_three_times(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     survey = _due_survey(cast)
     now = timezone.now()
-    run = surveys_send_due(now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = surveys_send_due(now=now)
     assert (run.surveys_sent, run.reminders_sent) == (1, 0)
     assert [m.to for m in mail.outbox] == [["company@example.fr"]]
     assert f"/impact/survey/{survey.pk}/" in mail.outbox[0].body
     # nothing more the next day
     assert surveys_send_due(now=now + dt.timedelta(days=1)).emails == 0
     for week in (2, 4, 6, 8, 10):
-        surveys_send_due(now=now + dt.timedelta(weeks=week))
+        with django_capture_on_commit_callbacks(execute=True):
+            surveys_send_due(now=now + dt.timedelta(weeks=week))
     survey.refresh_from_db()
     assert survey.reminders_sent == REMINDER_MAX
     assert len(mail.outbox) == 1 + REMINDER_MAX
@@ -83,6 +88,19 @@ def test_the_daily_task_sends_the_due_surveys(cast: Cast) -> None:
     _due_survey(cast)
     result = send_impact_surveys.enqueue()
     assert result.return_value == {"surveys": 1, "reminders": 0, "emails": 1}
+
+
+def test_no_e_mail_leaves_when_the_run_is_rolled_back(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    _due_survey(cast)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        surveys_send_due()
+        transaction.set_rollback(True)
+    assert mail.outbox == []
+    assert ImpactSurvey.objects.get().status == SurveyStatus.SCHEDULED
 
 
 def test_a_survey_not_yet_due_is_not_sent(cast: Cast) -> None:
@@ -152,10 +170,13 @@ def test_impact_report_splits_evidence_and_hides_small_regions(
         _answered(make_company(n=100 + n, department="69"), "84", jobs=2, evidence=n < 2)
     for n in range(4):
         _answered(make_company(n=200 + n, department="29"), "53", jobs=7, evidence=True)
+    # One more small region: the hidden regions hold 5 answers together, so the total (which
+    # reveals the hidden regions' sum once the visible rows are subtracted) may be shown.
+    _answered(make_company(n=250, department="75"), "11", jobs=3, evidence=True)
     report = impact_report(user=cast.users["steering"])
     total = impact_total(report)
-    assert total is not None and total.answered == 9 and not total.hidden
-    assert total.with_evidence["jobs_created"] == 2 * 2 + 4 * 7  # hidden regions still count
+    assert total is not None and total.answered == 10 and not total.hidden
+    assert total.with_evidence["jobs_created"] == 2 * 2 + 4 * 7 + 3  # hidden regions count
     rows = {row.region.code: row for row in hide_small(report)}
     assert rows["84"].answered == 5 and not rows["84"].hidden
     assert rows["84"].with_evidence["jobs_created"] == 4
@@ -163,6 +184,19 @@ def test_impact_report_splits_evidence_and_hides_small_regions(
     assert rows["53"].hidden and rows["53"].with_evidence == {}
     # a regional manager sees their region only
     assert [r.region.code for r in impact_report(user=cast.users["manager_a"])] == ["84"]
+
+
+def test_the_total_is_hidden_when_it_would_reveal_a_small_region(
+    cast: Cast, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """5 answers in one region, 4 in another: total minus the first would be the 4 firms'."""
+    settings.MEDIA_ROOT = tmp_path
+    for n in range(5):
+        _answered(make_company(n=500 + n, department="69"), "84", jobs=2, evidence=False)
+    for n in range(4):
+        _answered(make_company(n=600 + n, department="29"), "53", jobs=7, evidence=False)
+    total = impact_total(impact_report(user=cast.users["steering"]))
+    assert total is not None and total.answered == 9 and total.hidden
 
 
 def test_impact_page_shows_the_total_and_hides_small_regions(

@@ -13,7 +13,7 @@ from essor.companies.enums import JourneyState
 from essor.funding.models import Decision, LedgerEntry
 from tests.conftest import Cast
 
-from .helpers import EURO, file_request, fund, plan_of, plan_validated
+from .helpers import EURO, file_request, fund, grant, plan_of, plan_validated
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -120,3 +120,20 @@ def test_scope_in_the_api(cast: Cast) -> None:
     assert decide.status_code == 404
     assert api(cast, "steering", "GET", "/funding/envelopes").status_code == 200
     assert api(cast, "company", "GET", "/funding/envelopes").status_code == 404
+
+
+def test_the_request_list_reads_decisions_without_one_query_per_row(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fund(cast.region_a.pk, 1_000_000)
+    company = plan_validated(cast.company_a)
+    grant(file_request(company, amount_euros=10_000))
+    with CaptureQueriesContext(connection) as one:
+        assert len(api(cast, "admin", "GET", "/funding/requests").json()) == 1
+    for _ in range(3):
+        grant(file_request(company, amount_euros=10_000))
+    with CaptureQueriesContext(connection) as four:
+        rows = api(cast, "admin", "GET", "/funding/requests").json()
+    assert len(rows) == 4 and all(row["decision"]["outcome"] == "granted" for row in rows)
+    assert len(four.captured_queries) == len(one.captured_queries)

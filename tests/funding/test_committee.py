@@ -101,14 +101,8 @@ def test_the_selection_is_optimal_and_within_the_envelope(
 
 
 def test_balances_derive_from_the_accounts() -> None:
-    b = ledger.balances_from_entries(
-        [
-            ("allocated", 1_000),
-            ("allocated", -200),
-            ("committed", 500),
-            ("paid", 300),
-            ("released", 100),
-        ]
+    b = ledger.balances_from_sums(
+        {"allocated": 1_000 - 200, "committed": 500, "paid": 300, "released": 100}
     )
     assert (b.allocated, b.committed, b.paid, b.available, b.outstanding) == (
         800,

@@ -250,7 +250,8 @@ def test_the_committee_page_says_why_each_request_is_in_or_out(cast: Cast) -> No
     small = file_request(firms[0], amount_euros=20_000, costs={"consulting": 200_000})
     large = file_request(firms[1], amount_euros=50_000, costs={"consulting": 100_000})
     medium = file_request(firms[2], amount_euros=30_000, costs={"consulting": 100_000})
-    page = client_for(cast, "manager_a").get(reverse("funding:committee", args=["84"]))
+    url = reverse("funding:committee", args=["84"])
+    page = client_for(cast, "manager_a").get(url, {"advise": "1"})
     body = page.content.decode()
     reasons = {row.request.pk: row.why for row in page.context["rows"]}
     # Best leverage: small (180 000 for 20 000) and medium (70 000 for 30 000) = 50 000.
@@ -363,3 +364,74 @@ def test_the_company_page_shows_its_financing_to_those_who_may_see_it(cast: Cast
         assert 'id="funding"' in page and request.reference in page, actor
         assert "30,000.00" in page or "30 000,00" in page  # the de minimis total
         assert reverse("funding:company_aids", args=[company.pk]) in page
+
+
+def test_a_reason_too_long_is_an_error_not_dropped(cast: Cast) -> None:
+    fund(cast.region_a.pk, 1_000)
+    entry = LedgerEntry.objects.get()
+    url = reverse("funding:entry_reverse", args=[entry.pk])
+    response = client_for(cast, "admin").post(url, {"reason": "x" * 1001}, follow=True)
+    body = response.content.decode()
+    assert "Nothing was done. Reason:" in body and "Entry reversed." not in body
+    assert not LedgerEntry.objects.filter(reverses=entry).exists()
+    request = file_request(plan_validated(cast.company_a), amount_euros=10_000)
+    withdraw = reverse("funding:request_withdraw", args=[request.pk])
+    response = client_for(cast, "company").post(withdraw, {"reason": "y" * 1001}, follow=True)
+    assert "Nothing was done. Reason:" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED
+
+
+def test_the_committee_page_solves_only_when_asked(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essor.funding import selectors
+    from essor.funding.views import envelopes
+
+    fund(cast.region_a.pk, 60_000)
+    request = file_request(plan_validated(cast.company_a), amount_euros=20_000)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no advice was asked for")
+
+    monkeypatch.setattr(envelopes, "advise", refuse)
+    monkeypatch.setattr(selectors, "committee_candidates", refuse)
+    page = client_for(cast, "manager_a").get(reverse("funding:committee", args=["84"]))
+    assert page.status_code == 200
+    assert [(row.request.pk, row.advice) for row in page.context["rows"]] == [(request.pk, None)]
+    assert "Press “Advise”" in page.content.decode()
+
+
+def test_the_committee_reads_each_firms_aid_history_once(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from essor.funding import selectors
+
+    company = plan_validated(cast.company_a)
+    requests = [file_request(company, amount_euros=10_000) for _ in range(3)]
+    calls: list[int] = []
+    history = selectors.aid_history
+
+    def counted(company: object, **kwargs: object) -> object:
+        calls.append(company.pk)  # type: ignore[attr-defined]
+        return history(company, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selectors, "aid_history", counted)
+    pending = list(selectors.pending_requests(region=cast.region_a))
+    candidates, verdicts, _limits = selectors.committee_candidates(pending)
+    assert calls == [company.pk] and {c.key for c in candidates} == {r.pk for r in requests}
+    assert set(verdicts) == {r.pk for r in requests}
+
+
+def test_the_ledger_names_the_platform_in_the_readers_language(cast: Cast) -> None:
+    fund(cast.region_a.pk, 1_000)  # no actor: the platform
+    entry = LedgerEntry.objects.get()
+    assert entry.actor_label == "system" and entry.actor_name == "the platform"
+    page = client_for(cast, "admin").get(reverse("funding:envelope_detail", args=["84"]))
+    assert "<td>the platform</td>" in page.content.decode()
+
+
+def test_the_de_minimis_ceiling_is_formatted_for_the_reader(cast: Cast) -> None:
+    url = reverse("funding:company_aids", args=[cast.company_a.pk])
+    page = client_for(cast, "company").get(url).content.decode()
+    assert "left under the ceiling of €300,000.00 per undertaking" in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from essor.companies.enums import JourneyState
@@ -93,10 +92,10 @@ def test_submitting_moves_the_journey_to_financing_requested(cast: Cast) -> None
     assert company.state == JourneyState.FINANCING_REQUESTED
 
 
-def test_the_journey_guard_is_registered(cast: Cast) -> None:
-    from essor.companies.journey import TRANSITIONS, blocking_reasons
-
-    reasons = blocking_reasons(cast.company_a, TRANSITIONS["request_financing"])
+def test_filing_needs_a_validated_plan(cast: Cast) -> None:
+    # The rule every filing path applies (request_save, request_submit, the request form);
+    # the journey's own source state already stops "request_financing" before it.
+    reasons = [services.financing_request_guard(cast.company_a) or ""]
     assert any("validated action plan" in r for r in reasons)
 
 
@@ -335,19 +334,19 @@ def test_deleting_an_actor_keeps_the_entry_and_its_label(cast: Cast) -> None:
 def test_the_check_command_finds_what_does_not_reconcile(
     cast: Cast, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from essor.cli import main
+
     fund(cast.region_a.pk, 100_000)
     request = file_request(plan_validated(cast.company_a), amount_euros=40_000)
     grant(request)
-    call_command("funding_check")
+    assert main(["funding", "reconcile"]) == 0
     assert "the ledger reconciles" in capsys.readouterr().out
     # A payment entry written past the services: no payment record, no audit event.
     LedgerEntry.objects.create(
         envelope=envelope_of(cast), region=cast.region_a, kind="payment", account="paid",
         amount_cents=50_000 * EURO, request=request, actor_label="x",
     )  # fmt: skip
-    with pytest.raises(CommandError) as failure:
-        call_command("funding_check")
-    assert failure.value.returncode == 1  # the exit status of `manage.py funding_check`
+    assert main(["funding", "reconcile"]) == 1  # the exit status of `essor funding reconcile`
     out = capsys.readouterr().out
     assert "overpaid" in out and "no audit event" in out and "payment entries" in out
 

@@ -184,3 +184,33 @@ def load_file_text(text: str) -> object:
     from essor.referentiel.loader import loads_yaml
 
     return loads_yaml(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("blank.yaml", b"  \n", "The file is empty."),
+        ("latin.yaml", "id: é".encode("latin-1"), "The file is not UTF-8 text (byte 4)."),
+        (
+            "list.json",
+            b"[1, 2]",
+            "The file must hold one mapping at its top level: the référentiel document.",
+        ),
+    ],
+)
+def test_the_publish_page_reports_unreadable_uploads_in_the_user_language(
+    cast: Cast, name: str, content: bytes, message: str
+) -> None:
+    from django.utils import translation
+
+    client = Client()
+    client.force_login(cast.users["admin"])
+    with translation.override("en"):
+        expected = f"{name}: {translation.gettext(message)}"
+    response = client.post(
+        reverse("referentiel:version_publish"),
+        {"file": SimpleUploadedFile(name, content)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert escape(expected) in response.content.decode()

@@ -34,21 +34,13 @@ def describe_plan_event(event: AuditEvent) -> str:
 def company_action_plans(context: Any, company: Any) -> dict[str, Any]:
     """The action-plan section of a company page, for those who may see the firm's plans."""
     from essor.actionplans import selectors
-    from essor.actionplans.perms import can_create_plan
 
     user = context["request"].user
     visible = selectors.plan_company_list(user=user).filter(pk=company.pk).exists()
     if not visible:
         return {"visible": False}
-    plans = list(selectors.company_plans(user=user, company=company)[:5])
-    late = selectors.late_counts([p.pk for p in plans])
-    buildable = [d for d in selectors.plannable_diagnostics(company) if can_create_plan(user, d)]
-    return {
-        "visible": True,
-        "company": company,
-        "plans": [(plan, late.get(plan.pk, 0)) for plan in plans],
-        "buildable": buildable[:1],
-    }
+    rows = selectors.company_plan_rows(user=user, company=company, limit=5, buildable_limit=1)
+    return {"visible": True, "company": company, "plans": rows.plans, "buildable": rows.buildable}
 
 
 @register.inclusion_tag("actionplans/_diagnostic_link.html", takes_context=True)

@@ -15,6 +15,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "contact.add": _("contact added"),
     "contact.erase": _("contact erased"),
     "contact.export": _("contact data exported"),
+    "company.needs": _("needs for the choice of an expert updated"),
 }
 
 

@@ -42,8 +42,6 @@ def company_diagnostics(context: Any, company: Any) -> dict[str, Any]:
 @register.filter
 def localised(text: Any) -> str:
     """A référentiel text (language -> text) in the active language."""
-    from django.utils.translation import get_language
+    from essor.referentiel.texts import localised as pick
 
-    from essor.diagnostics.questionnaire import localised as pick
-
-    return pick(text, get_language() or "fr")
+    return pick(text)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essor.accounts.perms import scope_of
+from essor.accounts.perms import can_view_people
 
 from .. import selectors
 from ..enums import ContactRequestStatus
@@ -20,8 +20,8 @@ from .common import language
 
 
 def _can_open(request: HttpRequest) -> None:
-    scope = scope_of(request.user)
-    if not (scope.is_national_admin or scope.is_regional_manager):
+    # A contact request is a list of people: national admins and regional managers only.
+    if not can_view_people(request.user):
         raise Http404
 
 

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from essor.companies.models import Company
 from essor.companies.perms import can_manage_company
 from essor.companies.selectors import company_get
+from essor.referentiel.texts import localised
 
 from .. import selectors
 from ..enums import DiagnosticKind, DiagnosticStatus
 from ..forms import DiagnosticCreateForm, KpiForm, ReasonForm
 from ..models import Diagnostic
 from ..perms import can_fill, can_start_expert_diagnostic, can_validate, has_diagnostic_scope
-from ..questionnaire import localised, pillar_page
+from ..questionnaire import pillar_page
 from ..services import (
     current_results,
     diagnostic_create,
@@ -32,8 +33,6 @@ from ..services import (
 )
 from ..workflow import DiagnosticError
 from .common import language, notes_of, page_with_errors, save_page
-
-GO_TARGETS = ("stay", "next", "previous", "summary")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from essor.companies.selectors import company_get
 from essor.core.services import audit_trail
+from essor.referentiel.texts import localised
 
 from .. import selectors
 from ..enums import DiagnosticStatus
@@ -18,7 +19,7 @@ from ..models import Diagnostic
 from ..perms import can_fill, can_validate
 from ..presentation import comparison_rows, result_view
 from ..progress import compare
-from ..questionnaire import localised
+from ..questionnaire import band_title
 from ..services import current_results
 from .common import language, notes_of
 
@@ -60,16 +61,10 @@ def diagnostic_compare(request: HttpRequest, company_pk: int) -> HttpResponse:
         context.update(
             comparison=comparison,
             rows=comparison_rows(ref1, comparison, language()),
-            overall_band_t0=_band(ref0, comparison.overall.band_t0),
-            overall_band_t1=_band(ref1, comparison.overall.band_t1),
+            overall_band_t0=band_title(ref0, comparison.overall.band_t0, language()),
+            overall_band_t1=band_title(ref1, comparison.overall.band_t1, language()),
         )
     return render(request, "diagnostics/diagnostic_compare.html", context)
-
-
-def _band(ref: object, band_id: str | None) -> str:
-    from ..questionnaire import band_title
-
-    return band_title(ref, band_id, language())  # type: ignore[arg-type]
 
 
 def _report_language(request: HttpRequest) -> str:

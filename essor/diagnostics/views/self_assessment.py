@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from essor.accounts.perms import scope_of
 from essor.companies.models import Company
 from essor.referentiel.prioritisation import prioritise
+from essor.referentiel.texts import localised
 
 from .. import selectors
 from ..forms import ContactForm
 from ..models import ContactRequest, Diagnostic
 from ..presentation import result_view
-from ..questionnaire import localised, pillar_page
+from ..questionnaire import pillar_page
 from ..scoring import raw_scores
 from ..services import (
     ContactDetails,
@@ -139,6 +140,8 @@ def self_result(request: HttpRequest) -> HttpResponse:
         {
             "diagnostic": diagnostic,
             "view": result_view(ref, results, language()),
+            # "How to read it": the overall is the mean of the pillars or of the dimensions.
+            "overall_by_pillars": ref.overall == "pillars",
             "priorities": [titles[p.dimension_id] for p in ranking],
             "own_companies": _own_companies(request) if diagnostic.company_id is None else [],
         },

@@ -43,12 +43,6 @@ def km(value: float | None) -> str:
     return f"{format_thousands(round(float(value)), language)}\u00a0km"
 
 
-@register.filter
-def lookup(mapping: dict[object, object], key: object) -> object:
-    """mapping[key] in a template (None when absent)."""
-    return mapping.get(key) if mapping else None
-
-
 VERB_LABELS: dict[str, str | Promise] = {
     "expert.apply": _("application recorded"),
     "expert.update": _("profile updated"),

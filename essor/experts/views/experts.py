@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essor.accounts.perms import can_manage_region, can_view_people
 from essor.companies.selectors import company_list
 from essor.companies.validation import FieldError, clean_siren
 from essor.core.services import audit_trail
@@ -19,24 +20,24 @@ from essor.territories.models import Department
 from essor.territories.selectors import organisation_list
 
 from .. import selectors
-from ..enums import ExpertStatus
+from ..enums import ExpertStatus, Language
 from ..forms import ExpertCreateForm, MissionProposeForm, TransitionForm
-from ..perms import can_decide_referencing, can_list_experts, can_match_region
+from ..perms import can_decide_referencing
 from ..services import AssignmentError, ExpertError, expert_apply, mission_propose
 from ..workflow import REFERENCING, WorkflowError, referencing_apply, referencing_available
 
 
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
-    if not can_list_experts(request.user):
+    if not can_view_people(request.user):
         raise Http404
-    qs = selectors.expert_list(user=request.user)
     status = request.GET.get("status", "")
-    if status in ExpertStatus.values:
-        qs = qs.filter(status=status)
     department = request.GET.get("department", "").strip().upper()
-    if department:
-        qs = qs.filter(departments__code=department)
+    qs = selectors.expert_list(
+        user=request.user,
+        status=status if status in ExpertStatus.values else None,
+        department=department or None,
+    )
     query = request.GET.get("q", "").strip()
     if query:
         qs = qs.filter(Q(full_name__icontains=query) | Q(firm__name__icontains=query))
@@ -60,7 +61,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def expert_create(request: HttpRequest) -> HttpResponse:
     """Record an application on behalf of a consultant (a regional manager or the admin)."""
-    if not can_list_experts(request.user):
+    if not can_view_people(request.user):
         raise Http404
     form = ExpertCreateForm(
         request.POST or None, organisations=organisation_list(user=request.user)
@@ -68,7 +69,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         department = Department.objects.get(code=data["home_department"])
-        if not can_match_region(request.user, department.region_id):
+        if not can_manage_region(request.user, department.region_id):
             form.add_error("home_department", _("This department is outside your region(s)."))
         else:
             try:
@@ -89,14 +90,22 @@ def expert_create(request: HttpRequest) -> HttpResponse:
     return render(request, "experts/expert_form.html", {"form": form})
 
 
+def _language_label(code: str) -> str:
+    """A working language by its translated name (the code itself if no longer offered)."""
+    try:
+        return str(Language(code).label)
+    except ValueError:
+        return code.upper()
+
+
 @login_required
 def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expert = selectors.expert_get(user=request.user, pk=pk)
     decide = can_decide_referencing(request.user, expert)
     missions = list(selectors.missions_in_scope(user=request.user, expert=expert))
-    ratings = selectors.missions_in_scope(user=request.user, expert=expert).aggregate(
-        average=Avg("rating__score"), count=Count("rating")
-    )
+    # The ratings are prefetched with the missions: no second query.
+    scores = [m.rating_or_none.score for m in missions if m.rating_or_none is not None]
+    ratings = {"average": sum(scores) / len(scores) if scores else None, "count": len(scores)}
     return render(
         request,
         "experts/expert_detail.html",
@@ -106,6 +115,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": referencing_available(expert) if decide else [],
             "skills": expert.skills.all(),
             "departments": expert.departments.order_by("code"),
+            "working_languages": [_language_label(code) for code in expert.languages],
             "missions": missions,
             "ratings": ratings,
             "conflicts": selectors.conflicts_in_scope(user=request.user, expert=expert),
@@ -158,7 +168,7 @@ def mission_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect(expert)
     company = company_list(user=request.user).filter(siren=siren).first()
-    if company is None or not can_match_region(request.user, company.region_id):
+    if company is None or not can_manage_region(request.user, company.region_id):
         messages.error(request, _("No firm with this SIREN is followed in your region(s)."))
         return redirect(expert)
     try:

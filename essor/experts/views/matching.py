@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essor.accounts.perms import can_manage_region, can_view_people
 from essor.companies.models import Company
 from essor.companies.selectors import company_get
 
@@ -22,14 +23,13 @@ from ..enums import MatchingRunStatus
 from ..forms import MatchingRunForm, NeedsForm, PairChangeForm
 from ..matching_service import matching_pair_change, matching_run_create, matching_run_send
 from ..models import ExpertProfile
-from ..perms import can_list_experts, can_match_region
 from ..services import ExpertError, company_needs_set
 from ..skills import skill_choices
 
 
 @login_required
 def matching_index(request: HttpRequest) -> HttpResponse:
-    if not can_list_experts(request.user):
+    if not can_view_people(request.user):
         raise Http404
     regions = list(selectors.matching_regions(user=request.user))
     counts = selectors.awaiting_counts([r.pk for r in regions])
@@ -149,7 +149,11 @@ def matching_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(run)
     messages.success(
         request,
-        _("%(count)s missions proposed to the experts; they accept or decline them on their page.")
+        ngettext(
+            "%(count)s mission proposed to the expert; they accept or decline it on their page.",
+            "%(count)s missions proposed to the experts; they accept or decline them on their page.",
+            len(missions),
+        )
         % {"count": len(missions)},
     )
     return redirect("experts:matching_region", code=run.region.code)
@@ -157,9 +161,10 @@ def matching_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def company_needs(request: HttpRequest, pk: int) -> HttpResponse:
-    """The skills a firm needs from its expert, as its manager states them."""
+    """The skills a firm needs from its expert, as its manager states them, beside the
+    needs its latest complete self-assessment adds (read-only)."""
     company = company_get(user=request.user, pk=pk)
-    if not can_match_region(request.user, company.region_id):
+    if not can_manage_region(request.user, company.region_id):
         raise Http404
     current = sorted(company.expert_needs.values_list("skill", flat=True))
     form = NeedsForm(request.POST or None, initial={"skills": current})
@@ -175,4 +180,10 @@ def company_needs(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The needs of %(company)s are saved.") % {"company": company.name}
             )
             return redirect("experts:matching_region", code=company.region.code)
-    return render(request, "experts/company_needs.html", {"company": company, "form": form})
+    # The self-assessment's priorities also count (`selectors.company_needs`): shown, not edited.
+    derived = selectors.self_assessment_priorities([company.pk]).get(company.pk, ())
+    return render(
+        request,
+        "experts/company_needs.html",
+        {"company": company, "form": form, "derived_needs": derived},
+    )

@@ -35,9 +35,7 @@ from ..workflow import MISSION, WorkflowError, mission_apply
 def _profile_initial(expert: ExpertProfile) -> dict[str, object]:
     return {
         "capacity": expert.capacity,
-        "daily_rate": f"{expert.daily_rate_cents / 100:.2f}".replace(".", ",")
-        if expert.daily_rate_cents is not None
-        else "",
+        "daily_rate": expert.daily_rate_cents,  # EurosField shows the cents in euros
         "languages": list(expert.languages),
         "departments": list(expert.departments.values_list("code", flat=True)),
     }

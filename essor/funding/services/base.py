@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from essor.core.formatting import format_euros
-from essor.core.services import audit_record
+from essor.core.services import SYSTEM_ACTOR_LABEL, audit_record
 
 from .. import ledger
 from ..models import Envelope, FundingRequest, Instrument, LedgerEntry
@@ -43,7 +43,7 @@ class IdempotencyKeyReused(FundingError):
 
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return "system"
+        return SYSTEM_ACTOR_LABEL
     # The name only, like the audit trail: no e-mail address in an entry that can never be
     # changed (the account, with its address, stays erasable).
     return (actor.get_full_name() or f"#{actor.pk}")[:200]

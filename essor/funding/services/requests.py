@@ -90,7 +90,6 @@ def _check_lines_in_plan(request: FundingRequest) -> None:
 
 def _lines_save(request: FundingRequest, lines: list[CostLineData]) -> None:
     existing = {line.pk: line for line in request.lines.all()}
-    plan_actions = set(request.action_plan.actions.values_list("pk", flat=True))  # type: ignore[union-attr]
     for data in lines:
         line = existing.get(data.line_id) if data.line_id else None
         if data.delete:
@@ -101,13 +100,6 @@ def _lines_save(request: FundingRequest, lines: list[CostLineData]) -> None:
             continue
         if data.amount_cents <= 0:
             raise FundingError(_("Each cost must be more than zero."))
-        if data.action_id is not None and data.action_id not in plan_actions:
-            raise FundingError(
-                _(
-                    "The cost “%(cost)s” names an action that is not in the plan %(ref)s (field “action”)."
-                )
-                % {"cost": data.description.strip(), "ref": request.action_plan.reference}  # type: ignore[union-attr]
-            )
         if line is None:
             line = FundingCostLine(request=request)
         line.action_id = data.action_id
@@ -197,7 +189,7 @@ def request_submit(*, request: FundingRequest, actor: Any) -> FundingRequest:
         raise FundingError(_("The amount asked must be more than zero."))
     locked.submitted_at = timezone.now()
     try:
-        request_move(request=locked, transition="submit", actor=actor)
+        request_move(request=locked, transition="submit", actor=actor, fields=["submitted_at"])
     except WorkflowError as exc:
         raise FundingError(str(exc)) from None
     if company.state == JourneyState.PLAN_VALIDATED:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essor.core.models import AuditEvent
 from essor.funding.enums import RequestStatus
+from essor.funding.rules import DE_MINIMIS_CEILING_CENTS
 
 register = template.Library()
 
@@ -41,11 +42,6 @@ def percent_of(part: int | None, whole: int | None) -> int:
     return max(0, min(100, round(100 * part / whole)))
 
 
-@register.filter
-def get_item(mapping: dict[object, object], key: object) -> object:
-    return mapping.get(key)
-
-
 @register.inclusion_tag("funding/_company_section.html", takes_context=True)
 def company_funding(context: dict[str, Any], company: Any) -> dict[str, Any]:
     """The financing section of a company page: the requests the viewer may open, the de
@@ -56,7 +52,7 @@ def company_funding(context: dict[str, Any], company: Any) -> dict[str, Any]:
     user = context["request"].user
     if not selectors.funding_company_list(user=user).filter(pk=company.pk).exists():
         return {"visible": False}
-    summary = selectors.aid_summary(company)
+    used = selectors.de_minimis_used(company)
     requests = list(
         selectors.request_list(user=user).filter(company=company).order_by("-created_at", "-pk")[:5]
     )
@@ -64,7 +60,7 @@ def company_funding(context: dict[str, Any], company: Any) -> dict[str, Any]:
         "visible": True,
         "company": company,
         "requests": requests,
-        "de_minimis_cents": summary.de_minimis_cents,
-        "room_cents": summary.room_cents,
+        "de_minimis_cents": used,
+        "room_cents": DE_MINIMIS_CEILING_CENTS - used,
         "can_file": can_file_request(user, company),
     }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..forms import DeclaredAidForm
 from ..perms import can_declare_aid, can_file_request
+from ..rules import DE_MINIMIS_CEILING_CENTS
 
 
 @login_required
@@ -23,6 +24,7 @@ def company_aids(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "company": company,
             "summary": selectors.aid_summary(company),
+            "ceiling_cents": DE_MINIMIS_CEILING_CENTS,
             "requests": selectors.request_list(user=request.user).filter(company=company),
             "can_declare": can_declare_aid(request.user, company),
             "can_file": can_file_request(request.user, company),

@@ -26,10 +26,3 @@ def _export(name: str, fmt: str, headers: list[str], rows: Any) -> HttpResponseB
         response = HttpResponse(exporting.xlsx_bytes(name, headers, rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _euros_input(cents: int) -> str:
-    """An amount as typed in a form field: “12 000 000” or “1 234,50” (spaces are ignored)."""
-    whole, rest = divmod(cents, 100)
-    grouped = f"{whole:,}".replace(",", " ")
-    return grouped if not rest else f"{grouped},{rest:02d}"

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essor.core.formatting import format_euros
+from essor.core.formatting import euros_input, format_euros
 
 from .. import committee as committee_core
 from .. import exporting, selectors, services
@@ -23,7 +24,8 @@ from ..forms import AmountForm, ReasonForm, SessionBudgetForm
 from ..models import FundingRequest, LedgerEntry
 from ..perms import can_manage_envelopes, can_view_consumption, sees_firms
 from ..rules import Verdict
-from .common import EXPORT_FORMATS, _euros_input, _export
+from .common import EXPORT_FORMATS, _export
+from .feedback import form_refused
 
 
 @login_required
@@ -37,7 +39,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "can_manage": can_manage_envelopes(request.user),
             "sees_firms": sees_firms(request.user),
             "budget_form": AmountForm(
-                initial={"amount": _euros_input(data.budget.amount_cents if data.budget else 0)}
+                initial={"amount": euros_input(data.budget.amount_cents if data.budget else 0)}
             ),
         },
     )
@@ -83,7 +85,9 @@ def envelope_detail(request: HttpRequest, code: str) -> HttpResponse:
             "reverses_id", flat=True
         )
     )
-    pending = selectors.pending_requests(region=envelope.region)
+    pending = selectors.pending_requests(region=envelope.region).aggregate(
+        n=Count("pk"), total=Sum("amount_cents")
+    )
     return render(
         request,
         "funding/envelope_detail.html",
@@ -92,10 +96,10 @@ def envelope_detail(request: HttpRequest, code: str) -> HttpResponse:
             "balances": balances,
             "entries": entries,
             "reversed_ids": reversed_ids,
-            "pending_count": pending.count(),
-            "pending_cents": sum(r.amount_cents for r in pending),
+            "pending_count": pending["n"],
+            "pending_cents": pending["total"] or 0,
             "can_manage": can_manage_envelopes(request.user),
-            "allocate_form": AmountForm(initial={"amount": _euros_input(balances.allocated)}),
+            "allocate_form": AmountForm(initial={"amount": euros_input(balances.allocated)}),
             "reverse_form": ReasonForm(),
         },
     )
@@ -135,9 +139,10 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     entry = get_object_or_404(LedgerEntry.objects.select_related("envelope__region"), pk=pk)
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if form_refused(request, form):
+        return redirect(entry.envelope)
     try:
-        services.entry_reverse(entry=entry, actor=request.user, reason=reason)
+        services.entry_reverse(entry=entry, actor=request.user, reason=form.cleaned_data["reason"])
     except services.FundingError as exc:
         messages.error(request, str(exc))
     else:
@@ -147,28 +152,50 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def committee(request: HttpRequest, code: str) -> HttpResponse:
-    """Advice for the funding committee: the best use of what is left (CP-SAT)."""
+    """Advice for the funding committee: the best use of what is left (CP-SAT).
+
+    The page lists the requests waiting; the aid rules are checked and the solver runs only
+    when the manager asks for the advice (the "Advise" button, `?advise=1`, or an amount
+    for the session), not on every visit."""
     envelope = selectors.envelope_get(user=request.user, code=code)
     balances = selectors.envelope_balances(envelope)
     pending = list(selectors.pending_requests(region=envelope.region))
-    candidates, verdicts, limits = selectors.committee_candidates(pending)
     form = SessionBudgetForm(request.GET or None)
     capacity = balances.available
     if form.is_valid() and form.cleaned_data["session"] is not None:
         capacity = min(capacity, form.cleaned_data["session"])
-    selection = advise(candidates, capacity, limits)
-    advice = {a.key: a for a in selection.advice}
     language = get_language() or "fr"
-    rows = [
-        CommitteeRow(
-            request=r,
-            advice=advice[r.pk],
-            why=_why(advice[r.pk], verdicts[r.pk], language, capacity < balances.available),
-            ratio=_ratio(r.leverage_cents, r.amount_cents, language),
+    asked = ("advise" in request.GET or "session" in request.GET) and form.is_valid()
+    selection = None
+    if asked:
+        candidates, verdicts, limits = selectors.committee_candidates(pending)
+        selection = advise(candidates, capacity, limits)
+        advice = {a.key: a for a in selection.advice}
+        rows = [
+            CommitteeRow(
+                request=r,
+                advice=advice[r.pk],
+                why=_why(advice[r.pk], verdicts[r.pk], language, capacity < balances.available),
+                ratio=_ratio(r.leverage_cents, r.amount_cents, language),
+            )
+            for r in pending
+        ]
+        rows.sort(
+            key=lambda row: (
+                not advice[row.request.pk].selected,
+                advice[row.request.pk].rank or 10**9,
+            )
         )
-        for r in pending
-    ]
-    rows.sort(key=lambda row: (not row.advice.selected, row.advice.rank or 10**9))
+    else:
+        rows = [
+            CommitteeRow(
+                request=r,
+                advice=None,
+                why="",
+                ratio=_ratio(r.leverage_cents, r.amount_cents, language),
+            )
+            for r in pending
+        ]
     return render(
         request,
         "funding/committee.html",
@@ -186,7 +213,7 @@ def committee(request: HttpRequest, code: str) -> HttpResponse:
 @dataclass(frozen=True)
 class CommitteeRow:
     request: FundingRequest
-    advice: Advice
+    advice: Advice | None  # None until the manager asks for the advice
     why: str
     ratio: str
 

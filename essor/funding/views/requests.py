@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from essor.accounts.enums import Role
 from essor.accounts.perms import scope_of
-from essor.core.formatting import format_euros
+from essor.core.formatting import euros_input, format_euros
 from essor.core.services import audit_trail
 from essor.territories.models import Region
 
@@ -26,8 +26,9 @@ from ..enums import DecisionOutcome, RequestStatus
 from ..forms import CostLineFormSet, DecisionForm, NoteForm, PaymentForm, ReasonForm, RequestForm
 from ..models import FundingRequest
 from ..perms import can_edit_request, can_file_request, can_instruct, can_manage_envelopes
-from ..rules import AidCase, max_allowed_cents
-from .common import EXPORT_FORMATS, _euros_input, _export
+from ..rules import aid_check, max_allowed_cents
+from .common import EXPORT_FORMATS, _export
+from .feedback import form_refused
 
 
 @login_required
@@ -120,7 +121,7 @@ def _lines_from_plan(plan: Any) -> list[dict[str, Any]]:
         {
             "action": action.pk,
             "description": action.title[:300],
-            "amount": _euros_input(action.estimated_cost_cents),
+            "amount": euros_input(action.estimated_cost_cents),
         }
         for action in plan.actions.exclude(status="abandoned")
         if action.estimated_cost_cents
@@ -144,7 +145,7 @@ def _request_form_page(
             "title": funding_request.title,
             "description": funding_request.description,
             "instrument": funding_request.instrument_id,
-            "amount": _euros_input(funding_request.amount_cents),
+            "amount": euros_input(funding_request.amount_cents),
         }
         lines_initial = [
             {
@@ -152,7 +153,7 @@ def _request_form_page(
                 "action": line.action_id,
                 "cost_type": line.cost_type,
                 "description": line.description,
-                "amount": _euros_input(line.amount_cents),
+                "amount": euros_input(line.amount_cents),
                 "quote_name": line.quote_name,
             }
             for line in funding_request.lines.all()
@@ -225,21 +226,24 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = request.user
     instruct = can_instruct(user, funding_request.region_id)
+    can_file = can_file_request(user, funding_request.company)
     context: dict[str, Any] = {
         "r": funding_request,
-        "lines": list(funding_request.lines.select_related("action")),
+        "lines": list(funding_request.lines.all()),  # prefetched with their actions
         "decision": getattr(funding_request, "decision", None),
         "payments": list(funding_request.payments.all()),
         "balances": selectors.request_balances(funding_request),
         "can_instruct": instruct,
-        "can_file": can_file_request(user, funding_request.company),
-        "can_edit": can_edit_request(user, funding_request),
+        "can_file": can_file,
+        "can_edit": can_edit_request(user, funding_request, can_file=can_file),
         "can_reverse": can_manage_envelopes(user),
         "timeline": audit_trail(funding_request),
     }
     if instruct and funding_request.status == RequestStatus.SUBMITTED:
-        verdict = selectors.aid_verdict(funding_request)
-        most = max_allowed_cents(_case(funding_request), funding_request.instrument.rules())
+        case = selectors.aid_case(funding_request)
+        rules = funding_request.instrument.rules()
+        verdict = aid_check(case, rules)
+        most = max_allowed_cents(case, rules)
         context["verdict"] = verdict
         context["max_allowed_cents"] = most
         # Offer what may be granted: the amount asked, or the most the rules allow.
@@ -249,7 +253,7 @@ def _detail_context(
             initial={
                 "idempotency_key": DecisionForm.new_key(),
                 "instrument": funding_request.instrument_id,
-                "amount": _euros_input(offer),
+                "amount": euros_input(offer),
                 "outcome": DecisionOutcome.GRANTED,
             }
         )
@@ -261,18 +265,6 @@ def _detail_context(
             funding_request.entries.select_related("instrument").order_by("created_at", "pk")
         )
     return context
-
-
-def _case(funding_request: FundingRequest) -> AidCase:
-    return AidCase(
-        size_class=funding_request.company.size_class,
-        costs_cents=selectors.request_costs(funding_request),
-        amount_cents=funding_request.amount_cents,
-        on=timezone.localdate(),
-        history=selectors.aid_history(
-            funding_request.company, exclude_request_id=funding_request.pk
-        ),
-    )
 
 
 @login_required
@@ -303,9 +295,12 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_file_request(request.user, funding_request.company):
         raise Http404
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if form_refused(request, form):
+        return redirect(funding_request)
     try:
-        services.request_withdraw(request=funding_request, actor=request.user, reason=reason)
+        services.request_withdraw(
+            request=funding_request, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except services.FundingError as exc:
         messages.error(request, str(exc))
     else:
@@ -320,11 +315,11 @@ def request_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_instruct(request.user, funding_request.region_id):
         raise Http404
     form = NoteForm(request.POST)
+    if form_refused(request, form):
+        return redirect(funding_request)
     try:
         services.request_note(
-            request=funding_request,
-            actor=request.user,
-            note=form.cleaned_data["note"] if form.is_valid() else "",
+            request=funding_request, actor=request.user, note=form.cleaned_data["note"]
         )
     except services.FundingError as exc:
         messages.error(request, str(exc))
@@ -414,11 +409,11 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_instruct(request.user, funding_request.region_id):
         raise Http404
     form = ReasonForm(request.POST)
+    if form_refused(request, form):
+        return redirect(funding_request)
     try:
         entry = services.request_close(
-            request=funding_request,
-            actor=request.user,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+            request=funding_request, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except services.FundingError as exc:
         messages.error(request, str(exc))
